@@ -1,0 +1,64 @@
+"""course_utils: the reference code of the course "Demystifying Deep Learning".
+
+The core maths (activations, losses, layers, network, gradcheck, training, metrics) imports only
+numpy. Plotting and widgets import matplotlib/ipywidgets, so they are separate modules:
+``from course_utils import plotting`` or ``from course_utils.widgets import ...``.
+"""
+
+from .activations import (
+    activation_backward,
+    activation_forward,
+    identity,
+    identity_derivative,
+    relu,
+    relu_derivative,
+    sigmoid,
+    sigmoid_derivative,
+    softmax,
+    softmax_backward,
+    tanh,
+    tanh_derivative,
+)
+from .datasets import (
+    Standardizer,
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    make_circles,
+    make_moons,
+    make_regression_1d,
+    make_spirals,
+    make_xor,
+    one_hot,
+    train_test_split,
+)
+from .gradcheck import (
+    WorstEntry,
+    check_array_gradient,
+    gradient_check_network,
+    numerical_gradient,
+    relative_error,
+    relative_errors,
+    worst_entry,
+)
+from .layers import linear_backward, linear_forward
+from .losses import (
+    binary_cross_entropy,
+    categorical_cross_entropy,
+    compute_cost,
+    cost_from_logits,
+    half_mean_squared_error,
+)
+from .metrics import accuracy, confusion_matrix, f1_score, precision_recall_f1
+from .network import (
+    backpropagation,
+    forward_propagation,
+    initialize_parameters,
+    predict,
+    update_parameters,
+)
+from .training import train
+
+__version__ = "0.1.0"
+
+__all__ = [name for name in dir() if not name.startswith("_")]
