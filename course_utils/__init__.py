@@ -35,6 +35,7 @@ from .datasets import (
 from .gradcheck import (
     WorstEntry,
     check_array_gradient,
+    check_update_step,
     gradient_check_network,
     numerical_gradient,
     relative_error,

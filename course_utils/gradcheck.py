@@ -17,6 +17,13 @@ from .network import _backward, _forward
 
 TINY = 1e-12  # denominators never go below this, so two zero gradients agree exactly
 
+# Gradient checks judge entries smaller than this on their absolute error instead: finite
+# differences of a cost J carry round-off of about 1e-16 |J| / eps in *absolute* terms, which is a
+# large relative error for an entry of 1e-8 and says nothing about the code. With eps = 1e-5 and
+# this floor, a correct gradient scores <= 1e-7 on every architecture the tests draw.
+GRADCHECK_FLOOR = 1e-3
+GRADCHECK_EPS = 1e-5
+
 
 def numerical_gradient(f, x, eps=1e-6):
     """Central-difference gradient of a scalar function f at x. Equation (0.3).
@@ -53,22 +60,23 @@ def _scalar(value):
     return value
 
 
-def relative_errors(a, b):
-    """Element-wise |a - b| / max(|a| + |b|, 1e-12). a, b: arrays of one shape. Same shape out."""
+def relative_errors(a, b, floor=TINY):
+    """Element-wise |a - b| / max(|a| + |b|, floor). a, b: arrays of one shape. Same shape out."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; they must match")
-    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), TINY)
+    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)
 
 
-def relative_error(a, b):
-    """The worst element-wise relative error max_k |a_k - b_k| / max(|a_k| + |b_k|, 1e-12).
+def relative_error(a, b, floor=TINY):
+    """The worst element-wise relative error max_k |a_k - b_k| / max(|a_k| + |b_k|, floor).
 
-    0 means identical; about 1e-7 or less is what a correct gradient gives against central
-    differences in float64; 1 means opposite signs or one side zero. a, b: same shape.
+    0 means identical; 1 means opposite signs or one side zero. A correct gradient scores about
+    1e-7 or less against central differences in float64 (pass floor=GRADCHECK_FLOOR when some
+    entries are far smaller than the cost; see that constant). a, b: same shape.
     Returns a Python float.
     """
-    errors = relative_errors(a, b)
+    errors = relative_errors(a, b, floor)
     return float(errors.max()) if errors.size else 0.0
 
 
@@ -86,15 +94,15 @@ class WorstEntry:
                 f"(analytic {self.analytic:.6g}, numerical {self.numerical:.6g})")
 
 
-def worst_entry(analytic, numerical):
+def worst_entry(analytic, numerical, floor=TINY):
     """The entry where ``analytic`` and ``numerical`` (same shape) disagree most, as a WorstEntry."""
-    errors = relative_errors(analytic, numerical)
+    errors = relative_errors(analytic, numerical, floor)
     index = np.unravel_index(int(np.argmax(errors)), errors.shape)
     return WorstEntry(float(errors[index]), tuple(int(i) for i in index),
                       float(np.asarray(analytic)[index]), float(np.asarray(numerical)[index]))
 
 
-def check_array_gradient(forward, backward, x, seed=0, eps=1e-6):
+def check_array_gradient(forward, backward, x, seed=0, eps=GRADCHECK_EPS, floor=GRADCHECK_FLOOR):
     """Check a layer whose output is an array, using a *random* upstream gradient.
 
     The scalar checked is f(x) = sum(dout * forward(x)), with dout drawn from N(0, 1), so every
@@ -108,15 +116,16 @@ def check_array_gradient(forward, backward, x, seed=0, eps=1e-6):
     analytic = np.asarray(backward(dout))
     if analytic.shape != x.shape:
         raise ValueError(f"backward returned shape {analytic.shape}, expected x's shape {x.shape}")
-    return worst_entry(analytic, numerical)
+    return worst_entry(analytic, numerical, floor)
 
 
 def gradient_check_network(parameters, X, Y, hidden_activation="relu", output_activation="sigmoid",
-                           eps=1e-6, forward=None, backward=None):
+                           eps=GRADCHECK_EPS, floor=GRADCHECK_FLOOR, forward=None, backward=None):
     """Compare backpropagation's dW, db with central differences of J, parameter by parameter.
 
     parameters: {"W1", "b1", ...}; X: n_0 x m; Y: n_L x m. Every entry of every parameter is
-    nudged (2P cost evaluations in all), on copies: ``parameters`` is not modified.
+    nudged (2P cost evaluations in all), on copies: ``parameters`` is not modified. Entries are
+    compared by relative error, those below ``floor`` by absolute error (see GRADCHECK_FLOOR).
     forward(X, parameters, hidden_activation, output_activation) -> (AL, cache) and
     backward(cache, Y, parameters) -> grads default to the course's ``_forward``/``_backward``;
     pass others to check your own code.
@@ -146,5 +155,23 @@ def gradient_check_network(parameters, X, Y, hidden_activation="relu", output_ac
     report = {}
     for key in sorted(params, key=lambda k: (int(k[1:]), k[0] != "W")):
         numerical = numerical_gradient(cost, params[key], eps)
-        report[key] = worst_entry(np.asarray(grads["d" + key]), numerical)
+        report[key] = worst_entry(np.asarray(grads["d" + key]), numerical, floor)
+    return report
+
+
+def check_update_step(parameters, grads, new_parameters, learning_rate):
+    """Check one gradient-descent step: every parameter must move by exactly -alpha * gradient.
+
+    A gradient check cannot see a training loop that forgets to update b or updates W twice; this
+    can. parameters, grads, new_parameters: the dicts before, the gradients, and after one
+    ``update_parameters``-like step. Returns {"W1": WorstEntry, "b1": ..., ...} comparing the
+    actual change new - old with -alpha * d(parameter).
+    """
+    L = check_parameters(parameters)
+    if check_parameters(new_parameters, "new_parameters") != L:
+        raise ValueError(f"new_parameters has a different number of layers than parameters ({L})")
+    report = {}
+    for key in sorted(parameters, key=lambda k: (int(k[1:]), k[0] != "W")):
+        change = np.asarray(new_parameters[key], dtype=np.float64) - parameters[key]
+        report[key] = worst_entry(change, -learning_rate * np.asarray(grads["d" + key], dtype=np.float64))
     return report

@@ -130,7 +130,7 @@ def cost_from_logits(ZL, Y, output_activation="sigmoid"):
     if output_activation == "softmax":
         Zmax = ZL.max(axis=0, keepdims=True)
         logsumexp = Zmax + np.log(np.exp(ZL - Zmax).sum(axis=0, keepdims=True))
-        return float((logsumexp * Y.sum(axis=0, keepdims=True) - Y * ZL).sum() / m)
+        return float(((logsumexp * Y.sum(axis=0, keepdims=True)).sum() - (Y * ZL).sum()) / m)
     return half_mean_squared_error(ACTIVATIONS[output_activation][0](ZL), Y)
 
 

@@ -84,6 +84,9 @@ def forward_propagation(X, parameters, hidden_activation="relu", output_activati
     Returns (AL, cache). AL is n_L x m. cache holds "A0" = X, and "Z{l}", "A{l}" for every layer
     (n_l x m each) plus the two activation names, which is what ``backpropagation`` needs.
     """
+    if hidden_activation == "softmax":
+        raise ValueError("hidden_activation 'softmax' is not allowed: softmax belongs to the output layer "
+                         f"(output_activation); expected one of {HIDDEN_ACTIVATIONS}")
     check_name(hidden_activation, "hidden_activation", HIDDEN_ACTIVATIONS)
     check_name(output_activation, "output_activation", OUTPUT_ACTIVATIONS)
     L = check_parameters(parameters)

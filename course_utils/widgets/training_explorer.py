@@ -1,0 +1,159 @@
+"""Notebook 06's explorer: train a small network on a 2-D data set and watch what it learns.
+
+Every redraw runs the whole training loop of the course, ``course_utils.train``:
+
+    initialise -> forward (3.1, 3.2) -> cost (2.2 or 6.2) -> backward (5.1-5.5) -> update (2.6)
+
+repeated for ``epochs`` full-batch steps, on a fresh network of ``depth`` hidden ReLU layers of
+``width`` units each (depth 0 is logistic regression: a straight boundary). The pure function
+``explore_training`` returns the numbers; ``show_training`` also draws the cost curve beside the
+decision boundary; ``make_training_explorer`` puts sliders on ``show_training``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_name, check_positive_int, check_positive_number
+from ..datasets import make_circles, make_moons, make_spirals, make_xor
+from ..metrics import accuracy
+from ..network import predict
+from ..training import train
+
+DATASETS = ("moons", "circles", "xor", "spirals")
+MAX_WIDTH, MAX_DEPTH, MAX_EPOCHS = 64, 4, 2000  # the sliders' ranges (a redraw stays well under 1.5 s)
+
+
+def make_2d_dataset(name="moons", m=200, seed=0):
+    """One of the course's 2-D toy sets, with the output activation that suits it.
+
+    name: "moons", "circles", "xor" (two classes, labels 0/1) or "spirals" (three classes, one-hot).
+    Returns X: 2 x m, Y: n_L x m (n_L = 1 for two classes, 3 for spirals) and the output activation
+    ("sigmoid" or "softmax").
+    """
+    check_name(name, "dataset", DATASETS)
+    if name == "spirals":
+        X, Y = make_spirals(m=m, classes=3, noise=0.2, seed=seed)
+        return X, Y, "softmax"
+    maker = {"moons": make_moons, "circles": make_circles, "xor": make_xor}[name]
+    X, Y = maker(m=m, seed=seed)
+    return X, Y, "sigmoid"
+
+
+def labels_of(Y):
+    """Class labels (shape (m,), ints) from a 1 x m row of 0/1 labels or from one-hot columns."""
+    return Y[0].astype(int) if Y.shape[0] == 1 else Y.argmax(axis=0)
+
+
+@dataclass
+class TrainingResult:
+    """What the explorer shows for one setting of the sliders.
+
+    final_cost: the cost J on the training set after the last epoch (a float).
+    train_accuracy: fraction of training points classified correctly, in [0, 1].
+    costs: (epochs,) array, J after each epoch (the learning curve).
+    layer_dims: [2, width, ..., width, n_L], the network that was trained.
+    parameters: the trained {"W1", "b1", ...}.
+    X, Y, output_activation: the data set it was trained on (X: 2 x m, Y: n_L x m).
+    learning_rate, epochs: the settings used.
+    figure: the matplotlib Figure when the result was drawn, else None.
+    """
+
+    final_cost: float
+    train_accuracy: float
+    costs: np.ndarray
+    layer_dims: list
+    parameters: dict
+    X: np.ndarray
+    Y: np.ndarray
+    output_activation: str
+    learning_rate: float
+    epochs: int
+    figure: object = None
+
+
+def _check_depth(depth):
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)):
+        raise TypeError(f"depth must be an integer (the number of hidden layers), got {type(depth).__name__}")
+    if depth < 0:
+        raise ValueError(f"depth must be >= 0 (0 hidden layers is logistic regression), got {depth}")
+    return int(depth)
+
+
+def explore_training(width=16, depth=2, learning_rate=0.3, epochs=300, dataset="moons", seed=0):
+    """Train a fresh network on a 2-D data set with ``course_utils.train`` (full batch, ReLU hidden layers).
+
+    width: units per hidden layer (int >= 1). depth: number of hidden layers (int >= 0; 0 means
+    logistic regression). learning_rate: alpha > 0. epochs: full-batch gradient-descent steps
+    (int >= 1). dataset: one of DATASETS (200 points from ``make_2d_dataset``). seed: seeds the
+    data and the He initialisation.
+    Returns a TrainingResult (figure None): final cost, training accuracy, the cost history, ...
+    """
+    width = check_positive_int(width, "width")
+    depth = _check_depth(depth)
+    alpha = check_positive_number(learning_rate, "learning_rate")
+    epochs = check_positive_int(epochs, "epochs")
+    X, Y, output_activation = make_2d_dataset(dataset, seed=seed)
+    layer_dims = [X.shape[0]] + [width] * depth + [Y.shape[0]]
+    parameters, costs = train(X, Y, layer_dims, output_activation=output_activation,
+                              learning_rate=alpha, epochs=epochs, seed=seed)
+    predicted = predict(X, parameters, output_activation=output_activation)  # 1 x m (sigmoid) or (m,) (softmax)
+    return TrainingResult(
+        final_cost=float(costs[-1]), train_accuracy=accuracy(labels_of(Y), predicted),
+        costs=np.asarray(costs), layer_dims=layer_dims, parameters=parameters, X=X, Y=Y,
+        output_activation=output_activation, learning_rate=alpha, epochs=epochs,
+    )
+
+
+def show_training(width=16, depth=2, learning_rate=0.3, epochs=300, dataset="moons", seed=0):
+    """The widget's function: train (as ``explore_training``), then draw the cost curve beside the boundary.
+
+    Arguments as for ``explore_training``. Draws two panels (J against the epoch on a log scale; the
+    decision regions with the training points), calls plt.show() and prints the final numbers.
+    Returns the TrainingResult, with ``figure`` set.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..plotting import plot_decision_boundary, plot_learning_curves
+
+    result = explore_training(width, depth, learning_rate, epochs, dataset, seed)
+    fig, (ax_cost, ax_boundary) = plt.subplots(1, 2, figsize=(10, 3.5))
+    plot_learning_curves({"training cost": result.costs}, ax=ax_cost, log=True,
+                         title=f"final cost J = {result.final_cost:.3g}")
+
+    def classify(points):
+        return predict(points, result.parameters, output_activation=result.output_activation)
+
+    hidden = " x ".join(map(str, result.layer_dims[1:-1])) or "none (logistic regression)"
+    plot_decision_boundary(classify, result.X, result.Y, ax=ax_boundary, resolution=120,
+                           title=f"hidden: {hidden}; training accuracy {result.train_accuracy:.1%}")
+    fig.tight_layout()
+    result.figure = fig
+    plt.show()
+    print(f"layers {result.layer_dims}, alpha = {result.learning_rate:.3g}, {result.epochs} epochs: "
+          f"final cost {result.final_cost:.4g}, training accuracy {result.train_accuracy:.4g}")
+    return result
+
+
+def make_training_explorer():
+    """Sliders for width, depth, learning rate (log scale), epochs, and a data-set picker, on ``show_training``.
+
+    Returns an ipywidgets.interactive (its ``.result`` is the latest TrainingResult).
+    """
+    import ipywidgets as widgets
+
+    style, layout = {"description_width": "initial"}, widgets.Layout(width="420px")
+    controls = {
+        "width": widgets.IntSlider(value=16, min=1, max=MAX_WIDTH, description="hidden width",
+                                   continuous_update=False, style=style, layout=layout),
+        "depth": widgets.IntSlider(value=2, min=0, max=MAX_DEPTH, description="hidden layers",
+                                   continuous_update=False, style=style, layout=layout),
+        "learning_rate": widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=1, step=0.1,
+                                                description="learning rate α", readout_format=".3g",
+                                                continuous_update=False, style=style, layout=layout),
+        "epochs": widgets.IntSlider(value=300, min=10, max=MAX_EPOCHS, step=10, description="epochs",
+                                    continuous_update=False, style=style, layout=layout),
+        "dataset": widgets.Dropdown(options=DATASETS, value="moons", description="data set",
+                                    style=style),
+    }
+    return widgets.interactive(show_training, **controls, seed=widgets.fixed(0))

@@ -1,0 +1,89 @@
+"""Every backward function against central finite differences, on random shapes (float64).
+
+Threshold (DESIGN: smooth functions): the worst entry's relative error must be <= 1e-7, with
+eps = 1e-5 and entries below 1e-3 judged on absolute error (their finite-difference round-off,
+~1e-16 |J| / eps, would otherwise dominate). See course_utils.gradcheck.GRADCHECK_FLOOR.
+"""
+
+import numpy as np
+import pytest
+
+import course_utils as cu
+from course_utils.gradcheck import GRADCHECK_FLOOR as FLOOR
+from course_utils.layers import linear_backward, linear_forward
+
+from .conftest import HIDDEN, OUTPUT, random_network
+
+FD_TOLERANCE = 1e-7
+EPS = 1e-5
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_linear_backward_matches_finite_differences(seed):
+    """(5.2), (5.3), (5.4): dA_prev, dW, db of the linear step, with a random upstream gradient."""
+    rng = np.random.default_rng(seed)
+    n_prev, n, m = (int(v) for v in rng.integers(1, 7, 3))
+    A_prev, W, b = rng.standard_normal((n_prev, m)), rng.standard_normal((n, n_prev)), rng.standard_normal((n, 1))
+    dZ = rng.standard_normal((n, m))
+    dA_prev, dW, db = linear_backward(dZ, (A_prev, W, b))
+
+    def summed(A_prev_, W_, b_):
+        return float((dZ * linear_forward(A_prev_, W_, b_)[0]).sum())
+
+    # dZ is the gradient of the *summed* loss; dW and db carry 1/m (the 1/m rule)
+    assert cu.relative_error(dA_prev, cu.numerical_gradient(lambda a: summed(a, W, b), A_prev, EPS), FLOOR) < FD_TOLERANCE
+    assert cu.relative_error(m * dW, cu.numerical_gradient(lambda w: summed(A_prev, w, b), W, EPS), FLOOR) < FD_TOLERANCE
+    assert cu.relative_error(m * db, cu.numerical_gradient(lambda c: summed(A_prev, W, c), b, EPS), FLOOR) < FD_TOLERANCE
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity", "softmax"])
+@pytest.mark.parametrize("seed", range(4))
+def test_activation_backward_matches_finite_differences(activation, seed):
+    """(5.1) and (5.6): dZ = dA * g'(Z), and the softmax Jacobian product, random upstream."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 6)), int(rng.integers(1, 6))
+    Z = rng.standard_normal((n, m)) * 2
+    Z[np.abs(Z) < 1e-2] = 0.5  # keep away from the ReLU kink
+    worst = cu.check_array_gradient(
+        lambda z: cu.activation_forward(z, activation),
+        lambda dA: cu.activation_backward(dA, Z, activation),
+        Z, seed=seed, eps=EPS,
+    )
+    assert worst.error < FD_TOLERANCE, worst
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "identity"])
+def test_derivative_functions_match_finite_differences(name):
+    """g' of each element-wise activation, e.g. sigma' = sigma(1 - sigma) (2.3)."""
+    g, g_prime = cu.activations.ACTIVATIONS[name]
+    Z = np.linspace(-6, 6, 61).reshape(1, -1) + 0.05  # no grid point on the kink
+    numerical = cu.numerical_gradient(lambda z: float(g(z).sum()), Z.copy(), EPS)
+    assert cu.relative_error(g_prime(Z), numerical, FLOOR) < FD_TOLERANCE
+
+
+def test_relu_derivative_at_zero_is_zero():
+    """(5.8) ReLU'(0) = 0 by convention."""
+    assert cu.relu_derivative(np.array([[0.0]]))[0, 0] == 0.0
+    assert cu.relu_derivative(np.array([[1e-300]]))[0, 0] == 1.0
+
+
+def _architectures():
+    rng = np.random.default_rng(1234)
+    cases = []
+    for depth in range(1, 6):
+        for hidden in HIDDEN:
+            for output in OUTPUT:
+                m = int(rng.choice([1, 2, 5]))
+                cases.append((depth, hidden, output, m, int(rng.integers(1 << 30))))
+    return cases
+
+
+@pytest.mark.parametrize("depth,hidden,output,m,seed", _architectures())
+def test_network_gradients_match_finite_differences(depth, hidden, output, m, seed):
+    """Whole-network check: every dW, db of backpropagation against central differences of J."""
+    rng = np.random.default_rng(seed)
+    parameters, X, Y = random_network(rng, depth, hidden, output, m)
+    report = cu.gradient_check_network(parameters, X, Y, hidden, output, eps=EPS)
+    assert set(report) == set(parameters)
+    worst = max(report.values(), key=lambda w: w.error)
+    assert worst.error < FD_TOLERANCE, worst

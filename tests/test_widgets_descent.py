@@ -1,0 +1,156 @@
+"""The learning-rate explorer of notebook 02: gradient descent on J(w, b) of a 1-D linear regression.
+
+The verdict is read off the path; these tests check it against the theory of a quadratic cost:
+the top eigen-component of the error is multiplied by 1 - alpha lambda_max at every step, so
+alpha < 1/lambda_max converges smoothly, 1/lambda_max < alpha < 2/lambda_max zig-zags and
+alpha > 2/lambda_max diverges. Equations (2.1), (2.5), (2.6).
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import course_utils as cu
+from course_utils.widgets.descent import (
+    BOX_HALF_WIDTH,
+    START,
+    cost_surface,
+    descent_path,
+    gradient,
+    hessian,
+    least_squares,
+    make_descent_explorer,
+    make_line_data,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def lambda_max():
+    return float(np.linalg.eigvalsh(hessian(make_line_data()[0]))[-1])
+
+
+def slider(w, description):
+    """The control of the interactive ``w`` whose description starts with ``description``."""
+    return next(c for c in w.children if getattr(c, "description", "").startswith(description))
+
+
+def test_cost_and_gradient_match_course_utils():
+    """(2.1) and (2.5): the module's J and its gradient agree with course_utils and finite differences."""
+    X, Y = make_line_data()
+    theta = np.array([0.7, -0.3])
+    Y_hat = theta[0] * X + theta[1]
+    assert cost_surface(*theta, X, Y) == pytest.approx(cu.half_mean_squared_error(Y_hat, Y), rel=1e-12)
+    numerical = cu.numerical_gradient(lambda t: float(cost_surface(t[0], t[1], X, Y)), theta.copy(), eps=1e-5)
+    assert cu.relative_error(gradient(theta, X, Y), numerical) <= 1e-6
+    _, dW, db = cu.linear_backward(Y_hat - Y, (X, np.array([[theta[0]]]), np.array([[theta[1]]])))
+    np.testing.assert_allclose(gradient(theta, X, Y), [dW[0, 0], db[0, 0]], rtol=1e-12)
+
+
+def test_least_squares_matches_numpy():
+    X, Y = make_line_data()
+    A = np.column_stack([X[0], np.ones(X.shape[1])])
+    expected = np.linalg.lstsq(A, Y[0], rcond=None)[0]
+    np.testing.assert_allclose(least_squares(X, Y), expected, rtol=1e-10)
+
+
+def test_small_learning_rate_converges_to_the_least_squares_optimum(lambda_max):
+    result = descent_path(0.4 / lambda_max, steps=300)
+    assert result.verdict == "converges"
+    assert not result.left_box
+    assert result.final_cost == pytest.approx(result.optimal_cost, rel=1e-9)
+    np.testing.assert_allclose(result.path[-1], result.optimum, atol=1e-6)
+    assert np.all(np.diff(result.costs) <= 1e-12)  # never goes up (beyond round-off at the bottom)
+
+
+def test_between_one_and_two_over_lambda_max_oscillates(lambda_max):
+    alpha = 1.5 / lambda_max
+    result = descent_path(alpha, steps=200)
+    assert result.verdict == "oscillates"
+    along_top = np.diff(result.path, axis=0)[:10] @ result.top_eigenvector
+    assert np.all(along_top[1:] * along_top[:-1] < 0)  # the step flips sign along the top eigenvector
+    np.testing.assert_allclose(along_top[1:] / along_top[:-1], 1 - alpha * lambda_max, rtol=1e-6)
+    assert result.final_cost == pytest.approx(result.optimal_cost, rel=1e-9)  # ... and still converges
+
+
+def test_slightly_above_two_over_lambda_max_diverges_without_overflow(lambda_max):
+    result = descent_path(1.02 * 2 / lambda_max, steps=2000)
+    assert result.verdict == "diverges"
+    assert result.left_box
+    assert len(result.path) < 2001  # stopped early at the edge of the box
+    assert np.isfinite(result.path).all() and np.isfinite(result.final_cost)
+    assert np.abs(result.path[-2] - result.optimum).max() <= BOX_HALF_WIDTH
+    assert "diverges" in result.message and "left the box" in result.message
+
+
+def test_just_below_two_over_lambda_max_does_not_diverge(lambda_max):
+    result = descent_path(0.98 * 2 / lambda_max, steps=40)
+    assert result.verdict == "oscillates"
+    assert result.final_cost < result.costs[0]
+
+
+def test_huge_learning_rate_is_numerically_safe():
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        result = descent_path(1e6, steps=1000)
+    assert result.verdict == "diverges" and np.isfinite(result.final_cost)
+
+
+def test_verdicts_follow_the_thresholds_over_a_sweep(lambda_max):
+    for ratio in (0.1, 0.5, 0.9):
+        assert descent_path(ratio / lambda_max).verdict == "converges"
+    for ratio in (1.1, 1.5, 1.9):
+        assert descent_path(ratio / lambda_max).verdict == "oscillates"
+    for ratio in (2.1, 3.0, 10.0):
+        assert descent_path(ratio / lambda_max).verdict == "diverges"
+
+
+def test_start_along_the_shallow_eigenvector_does_not_oscillate(lambda_max):
+    """No component along the top eigenvector means nothing can zig-zag across the valley."""
+    X, Y = make_line_data()
+    shallow = np.linalg.eigh(hessian(X))[1][:, 0]
+    start = least_squares(X, Y) + 2.0 * shallow
+    assert descent_path(1.5 / lambda_max, start=tuple(start), steps=60).verdict == "converges"
+
+
+def test_invalid_inputs_raise_clear_errors():
+    with pytest.raises(ValueError, match="learning_rate"):
+        descent_path(-0.1)
+    with pytest.raises(TypeError, match="learning_rate"):
+        descent_path("fast")
+    with pytest.raises(TypeError, match="steps"):
+        descent_path(0.1, steps=2.5)
+    with pytest.raises(ValueError, match="start"):
+        descent_path(0.1, start=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="X"):
+        descent_path(0.1, X=np.ones((1, 5)), Y=np.zeros((1, 5)))
+    with pytest.raises(ValueError, match="Y"):
+        descent_path(0.1, X=np.arange(5.0).reshape(1, 5), Y=np.zeros((1, 4)))
+
+
+def test_widget_slider_drives_the_result(lambda_max):
+    w = make_descent_explorer()
+    rate = slider(w, "learning rate")
+    assert rate.continuous_update is False
+    first = w.result
+    assert first.verdict in ("converges", "oscillates", "diverges")
+    assert first.figure is not None
+    assert first.path[0].tolist() == list(START)
+
+    rate.value = 0.3 / lambda_max
+    small = w.result
+    assert small.verdict == "converges"
+    assert small.learning_rate == pytest.approx(rate.value)
+
+    rate.value = 1.5 / lambda_max
+    middle = w.result
+    assert middle.verdict == "oscillates"
+    assert not np.array_equal(middle.path, small.path)  # moving the slider moves the path
+
+    rate.value = 2.5 / lambda_max
+    assert w.result.verdict == "diverges"
+    assert w.result.left_box and "left the box" in w.result.message
