@@ -84,7 +84,9 @@ def test_slightly_above_two_over_lambda_max_diverges_without_overflow(lambda_max
     assert result.left_box
     assert len(result.path) < 2001  # stopped early at the edge of the box
     assert np.isfinite(result.path).all() and np.isfinite(result.final_cost)
-    assert np.abs(result.path[-2] - result.optimum).max() <= BOX_HALF_WIDTH
+    assert result.box_half_width >= BOX_HALF_WIDTH
+    assert np.abs(result.path[-2] - result.optimum).max() <= result.box_half_width  # stopped at the first exit
+    assert np.abs(result.path[-1] - result.optimum).max() > result.box_half_width
     assert "diverges" in result.message and "left the box" in result.message
 
 
@@ -154,3 +156,12 @@ def test_widget_slider_drives_the_result(lambda_max):
     rate.value = 2.5 / lambda_max
     assert w.result.verdict == "diverges"
     assert w.result.left_box and "left the box" in w.result.message
+
+
+def test_a_distant_start_is_not_mistaken_for_divergence(lambda_max):
+    """The box around the optimum grows with the start, so a far start can still converge."""
+    X, Y = make_line_data()
+    far = tuple(least_squares(X, Y) + np.array([30.0, -20.0]))
+    result = descent_path(0.5 / lambda_max, start=far, steps=400)
+    assert result.verdict == "converges" and not result.left_box
+    assert result.final_cost == pytest.approx(result.optimal_cost, rel=1e-6)

@@ -28,7 +28,8 @@ import numpy as np
 from .._validation import as_matrix, check_positive_int, check_positive_number
 
 VERDICTS = ("converges", "oscillates", "diverges")
-BOX_HALF_WIDTH = 6.0  # the path stops when w or b is this far from the optimum (no overflow, ever)
+BOX_HALF_WIDTH = 6.0  # the path stops when w or b is this far from the optimum (no overflow, ever);
+#                       the box grows to twice the start's distance when the start lies further out
 OSCILLATION_STEPS = 6  # how many early steps must flip sign along the top eigenvector
 START = (-1.0, 0.0)  # the default initial (w, b): it has components along both eigenvectors of H
 
@@ -96,7 +97,8 @@ class DescentResult:
     lambda_max: the largest eigenvalue of the Hessian H.
     top_eigenvector: (2,) unit eigenvector of H for lambda_max.
     optimum: (2,) array (w*, b*); optimal_cost: J(w*, b*).
-    left_box: True when the path was stopped for leaving the box |theta - theta*| <= BOX_HALF_WIDTH.
+    left_box: True when the path was stopped for leaving the box around theta* (see ``descent_path``).
+    box_half_width: h, the half-width of that box (in w and in b).
     figure: the matplotlib Figure when the result was drawn, else None.
     """
 
@@ -111,6 +113,7 @@ class DescentResult:
     optimum: np.ndarray
     optimal_cost: float
     left_box: bool
+    box_half_width: float
     figure: object = None
 
 
@@ -150,8 +153,9 @@ def descent_path(learning_rate, X=None, Y=None, start=START, steps=40):
 
     learning_rate: alpha > 0. X, Y: 1 x m data (default: ``make_line_data()``).
     start: the initial (w, b). steps: the number of updates (an int >= 1).
-    The path stops early if (w, b) leaves the box |w - w*|, |b - b*| <= BOX_HALF_WIDTH, so even a
-    huge alpha never overflows. Returns a DescentResult (figure None).
+    The path stops early if (w, b) leaves the box |w - w*|, |b - b*| <= h, with
+    h = max(BOX_HALF_WIDTH, 2 * the start's largest distance from the optimum), so even a huge
+    alpha never overflows. Returns a DescentResult (figure None).
     """
     alpha = check_positive_number(learning_rate, "learning_rate")
     steps = check_positive_int(steps, "steps")
@@ -162,11 +166,12 @@ def descent_path(learning_rate, X=None, Y=None, start=START, steps=40):
     optimum = least_squares(X, Y)
     eigenvalues, eigenvectors = np.linalg.eigh(hessian(X))
     lambda_max, top = float(eigenvalues[-1]), eigenvectors[:, -1]
+    half_width = max(BOX_HALF_WIDTH, 2 * float(np.abs(theta - optimum).max()))
     path, left_box = [theta], False
     for _ in range(steps):
         theta = theta - alpha * gradient(theta, X, Y)
         path.append(theta)
-        if np.abs(theta - optimum).max() > BOX_HALF_WIDTH:
+        if np.abs(theta - optimum).max() > half_width:
             left_box = True
             break
     path = np.array(path)
@@ -178,7 +183,7 @@ def descent_path(learning_rate, X=None, Y=None, start=START, steps=40):
         path=path, costs=costs, final_cost=float(costs[-1]), verdict=verdict,
         message=_message(verdict, alpha, lambda_max, len(path) - 1, left_box, gap_ratio),
         learning_rate=alpha, lambda_max=lambda_max, top_eigenvector=top, optimum=optimum,
-        optimal_cost=optimal_cost, left_box=left_box,
+        optimal_cost=optimal_cost, left_box=left_box, box_half_width=half_width,
     )
 
 
