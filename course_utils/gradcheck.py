@@ -26,10 +26,11 @@ GRADCHECK_EPS = 1e-5
 
 
 def numerical_gradient(f, x, eps=1e-6):
-    """Central-difference gradient of a scalar function f at x. Equation (0.3).
+    """Central-difference gradient of a scalar function f at x. Equations (0.3), (4.1).
 
-    f: called as f(x); must return one finite number. x: a float array of any shape; each entry is nudged by +-eps in place and restored
-    (also if f raises), so x is unchanged afterwards. Costs 2 x.size calls of f.
+    f: called as f(x); must return one finite number. x: a float array of any shape; each entry
+    is nudged by +-eps in place and restored (also if f raises), so x is unchanged afterwards.
+    Costs 2 x.size calls of f: 2P cost evaluations for P parameters (4.1).
     Returns an array of x's shape and dtype with the estimated df/dx.
     """
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":

@@ -11,7 +11,7 @@ from ._validation import as_matrix
 
 
 def linear_forward(A_prev, W, b):
-    """Z = W . A_prev + b, with b broadcast over the m columns. Equation (3.1).
+    """Z = W . A_prev + b, with b broadcast over the m columns. Equations (1.1) and (3.1).
 
     A_prev: n_{l-1} x m. W: n_l x n_{l-1}. b: n_l x 1.
     Returns (Z, linear_cache) with Z of shape n_l x m and linear_cache = (A_prev, W, b).

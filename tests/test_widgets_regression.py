@@ -114,3 +114,10 @@ def test_bad_inputs_are_rejected():
         explore_logistic_steepness(0.0)
     with pytest.raises(ValueError, match="X has shape"):
         best_line_by_search(X, Y)
+
+
+def test_sigmoid_symmetry_1_3_without_warnings():
+    z = np.concatenate([[-1e4, -1e3, -745.0], np.linspace(-30, 30, 601), [745.0, 1e3, 1e4]])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        assert np.max(np.abs(sigmoid(-z) - (1 - sigmoid(z)))) <= 2.0**-52
+        assert np.all((sigmoid(z) >= 0) & (sigmoid(z) <= 1))
