@@ -1,9 +1,5 @@
 """Tests of the notebook 05 explorers: nudge any weight (5.2), and the backprop stepper (3.1)-(5.5)."""
 
-import matplotlib
-
-matplotlib.use("Agg")  # tests only: no window; notebooks never set the backend
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest

@@ -171,6 +171,7 @@ def _nudge_figure(result, parameters, X, Y, hidden_activation, output_activation
     ax.plot(w + t, result.cost_minus + result.numerical * (t + result.eps), ":", color="tab:red",
             label=r"secant: slope $\Delta J / 2\varepsilon$")
     ax.plot([w - result.eps, w + result.eps], [result.cost_minus, result.cost_plus], "o", color="tab:red")
+    ax.plot([w], [result.cost], "o", color="k")
     ax.set_xlabel(f"$W^{{[{result.layer}]}}_{{{result.j}{result.k}}}$")
     ax.set_ylabel("cost J")
     ax.legend(fontsize=8)
