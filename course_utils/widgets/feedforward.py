@@ -89,8 +89,8 @@ def init_scale_histograms(scale=1.0, activation="relu", depth=10, width=100, m=5
     spread = activation_spread(scale, activation, depth, width, m, seed)
     reference = activation_spread(1.0, activation, depth, width, m, seed)["std"]
     std = spread["std"]
-    fig = plt.figure(figsize=(10, 3.5))
-    grid = fig.add_gridspec(2, depth, height_ratios=[1, 1.1], hspace=0.9)
+    fig = plt.figure(figsize=(10, 3.5), layout="constrained")
+    grid = fig.add_gridspec(2, depth, height_ratios=[1, 1.1])
     for l in range(1, depth + 1):
         ax = fig.add_subplot(grid[0, l - 1])
         _draw_histogram(ax, spread["activations"][l - 1], activation, l, std[l - 1])
@@ -101,7 +101,9 @@ def init_scale_histograms(scale=1.0, activation="relu", depth=10, width=100, m=5
     ax.set_xlabel("layer l")
     ax.set_ylabel("std of A[l]")
     ax.set_xticks(layers)
-    ax.legend(fontsize=8, loc="lower left")
+    both = np.concatenate([std, reference])
+    ax.set_ylim(both.min() / 3, both.max() * 3)
+    ax.legend(fontsize=8, loc="best")
     shown = "non-zero activations" if activation == "relu" else "activations"
     fig.suptitle(f"{activation} network, weights = {scale:.3g} x He scale: histograms of the {shown}", fontsize=9)
     plt.show()
@@ -174,12 +176,14 @@ def moons_decision_boundary(activation="relu", width=16, depth=1, epochs=1000, l
 
 
 def make_architecture_explorer(epochs=1000, learning_rate=0.5, m=200, seed=0):
-    """A Dropdown for the hidden activation and IntSliders for the hidden width and depth.
+    """A Dropdown for the hidden activation and IntSliders for the hidden width (1-32) and depth (1-4).
+
+    The ranges are kept small so that each redraw (training plus drawing) takes under a second.
 
     Returns an ``ipywidgets.interactive``; its ``.result`` is the dict of ``moons_decision_boundary``.
     """
     activation = widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="relu", description="activation")
-    width = widgets.IntSlider(value=16, min=1, max=64, description="width", continuous_update=False)
+    width = widgets.IntSlider(value=16, min=1, max=32, description="width", continuous_update=False)
     depth = widgets.IntSlider(value=1, min=1, max=4, description="hidden layers", continuous_update=False)
     return widgets.interactive(moons_decision_boundary, activation=activation, width=width, depth=depth,
                                epochs=widgets.fixed(epochs), learning_rate=widgets.fixed(learning_rate),

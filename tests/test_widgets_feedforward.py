@@ -1,0 +1,166 @@
+"""Tests of the notebook-03 explorers: initialisation scale and network shape on the moons."""
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import course_utils as cu
+from course_utils.widgets.feedforward import (
+    activation_spread,
+    init_scale_histograms,
+    make_architecture_explorer,
+    make_init_scale_explorer,
+    moons_decision_boundary,
+    train_moons_classifier,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def control(w, description):
+    """The child widget of an ``interactive`` with this description."""
+    matches = [child for child in w.children if getattr(child, "description", None) == description]
+    assert len(matches) == 1, f"no single control described {description!r}"
+    return matches[0]
+
+
+# --- (a) initialisation scale ------------------------------------------------------------------
+
+
+def test_activation_spread_returns_one_std_per_layer():
+    result = activation_spread(1.0, "relu", depth=4, width=20, m=30, seed=0)
+    assert result["std"].shape == (4,)
+    assert [A.shape for A in result["activations"]] == [(20, 30)] * 4
+    assert np.allclose(result["std"], [A.std() for A in result["activations"]])
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_scale_is_a_multiple_of_he_and_reproduces_the_named_initialisations(activation):
+    """Equal widths: scale 1 is He, 1/sqrt(2) is Xavier, 0.01/sqrt(2/n) is "small" (3.6)."""
+    depth, width, m, seed = 5, 30, 40, 3
+    X = np.random.default_rng(seed).standard_normal((width, m))
+    for init, scale in [("he", 1.0), ("xavier", 1 / np.sqrt(2)), ("small", 0.01 / np.sqrt(2 / width))]:
+        parameters = cu.initialize_parameters([width] * (depth + 1), init=init, seed=seed + 1)
+        _, cache = cu.forward_propagation(X, parameters, activation, activation)
+        expected = [cache[f"A{l}"].std() for l in range(1, depth + 1)]
+        got = activation_spread(scale, activation, depth=depth, width=width, m=m, seed=seed)["std"]
+        assert np.allclose(got, expected, rtol=1e-9, atol=0), init
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_bigger_scale_gives_bigger_last_layer_spread(activation):
+    last = [activation_spread(scale, activation)["std"][-1] for scale in (0.05, 0.3, 1.0, 3.0)]
+    assert np.all(np.diff(last) > 0), last
+
+
+def test_small_scale_collapses_and_he_keeps_relu_spread():
+    small = activation_spread(0.01 / np.sqrt(2 / 100), "relu")["std"]
+    he = activation_spread(1.0, "relu")["std"]
+    assert small[-1] / small[0] < 1e-6
+    assert np.all(he / he[0] > 1 / 3) and np.all(he / he[0] < 3)
+
+
+def test_init_scale_histograms_returns_numbers_and_figure():
+    result = init_scale_histograms(0.5, "tanh", depth=3, width=10, m=20)
+    assert result["std"].shape == (3,)
+    assert result["last_std"] == pytest.approx(result["std"][-1])
+    assert result["ratio"] == pytest.approx(result["std"][-1] / result["std"][0])
+    assert len(result["figure"].axes) == 3 + 1  # one histogram per layer, one spread-against-depth panel
+
+
+def test_init_scale_explorer_follows_its_controls():
+    w = make_init_scale_explorer(depth=6, width=50, m=100)
+    assert isinstance(w, widgets.interactive)
+    scale = control(w, "scale x He")
+    assert isinstance(scale, widgets.FloatLogSlider) and scale.continuous_update is False
+    start = w.result["last_std"]
+    expected = activation_spread(1.0, "relu", depth=6, width=50, m=100)["std"][-1]
+    assert start == pytest.approx(expected)
+
+    scale.value = 3.0
+    bigger = w.result["last_std"]
+    assert bigger > 10 * start  # the result changes when the slider moves, in the right direction
+    scale.value = 0.1
+    assert w.result["last_std"] < start / 10
+
+    control(w, "activation").value = "tanh"
+    assert w.result["last_std"] == pytest.approx(activation_spread(0.1, "tanh", depth=6, width=50, m=100)["std"][-1])
+
+
+def test_activation_spread_rejects_bad_input():
+    with pytest.raises(ValueError, match="scale"):
+        activation_spread(0.0)
+    with pytest.raises(TypeError, match="scale"):
+        activation_spread("big")
+    with pytest.raises(ValueError, match="activation"):
+        activation_spread(1.0, "sigmoid")
+    with pytest.raises(ValueError, match="depth"):
+        activation_spread(1.0, "relu", depth=0)
+    with pytest.raises(TypeError, match="width"):
+        activation_spread(1.0, "relu", width=2.5)
+
+
+# --- (b) network shape and activation on the moons ---------------------------------------------
+
+
+def test_relu_network_fits_the_moons_and_a_linear_one_does_not():
+    relu = train_moons_classifier("relu", width=16, depth=1)
+    linear = train_moons_classifier("identity", width=16, depth=1)
+    assert relu["accuracy"] > 0.9
+    assert linear["accuracy"] < relu["accuracy"] - 0.05
+    assert relu["layer_dims"] == [2, 16, 1]
+    assert len(relu["costs"]) == 1000 and relu["costs"][-1] < relu["costs"][0]
+
+
+def test_deep_linear_network_is_still_linear():
+    """Depth does not help without a non-linearity: every identity network ends near the same score."""
+    shallow = train_moons_classifier("identity", width=4, depth=1)["accuracy"]
+    deep = train_moons_classifier("identity", width=16, depth=3)["accuracy"]
+    assert abs(deep - shallow) <= 0.02
+    assert deep < 0.9
+
+
+def test_moons_decision_boundary_returns_accuracy_and_figure():
+    result = moons_decision_boundary("tanh", width=8, depth=1, epochs=200)
+    expected = train_moons_classifier("tanh", width=8, depth=1, epochs=200)
+    assert result["accuracy"] == expected["accuracy"]
+    assert result["final_cost"] == expected["costs"][-1]
+    assert len(result["figure"].axes) == 2
+
+
+def test_architecture_explorer_follows_its_controls():
+    w = make_architecture_explorer()
+    assert isinstance(w, widgets.interactive)
+    activation, width, depth = control(w, "activation"), control(w, "width"), control(w, "hidden layers")
+    assert isinstance(activation, widgets.Dropdown)
+    assert isinstance(width, widgets.IntSlider) and isinstance(depth, widgets.IntSlider)
+    assert width.continuous_update is False and depth.continuous_update is False
+    assert (activation.value, width.value, depth.value) == ("relu", 16, 1)
+    relu_accuracy = w.result["accuracy"]
+    assert relu_accuracy > 0.9
+
+    activation.value = "identity"
+    assert w.result["accuracy"] < relu_accuracy  # a linear network scores lower on the moons
+
+    activation.value = "relu"
+    width.value = 1
+    assert w.result["accuracy"] < relu_accuracy  # one hidden unit cannot bend around the moons
+    width.value = 16
+    depth.value = 2
+    assert w.result["accuracy"] == train_moons_classifier("relu", width=16, depth=2)["accuracy"]
+
+
+def test_train_moons_classifier_rejects_bad_input():
+    with pytest.raises(ValueError, match="activation"):
+        train_moons_classifier("softmax")
+    with pytest.raises(ValueError, match="width"):
+        train_moons_classifier("relu", width=0)
+    with pytest.raises(TypeError, match="depth"):
+        train_moons_classifier("relu", depth=1.5)
+    with pytest.raises(ValueError, match="learning_rate"):
+        train_moons_classifier("relu", learning_rate=-1)
