@@ -47,8 +47,10 @@ def test_dW_db_are_gradients_of_J_not_of_the_sum():
     _, cache = cu.forward_propagation(X, parameters, "tanh", "sigmoid")
     grads = cu.backpropagation(cache, Y, parameters)
     P = {k: v.copy() for k, v in parameters.items()}
-    summed = cu.numerical_gradient(lambda w: m * _cost(cu.forward_propagation(X, P, "tanh", "sigmoid")[0], Y, "sigmoid"),
-                                   P["W1"], 1e-5)
+    def summed_loss(_):
+        return m * _cost(cu.forward_propagation(X, P, "tanh", "sigmoid")[0], Y, "sigmoid")
+
+    summed = cu.numerical_gradient(summed_loss, P["W1"], 1e-5)
     assert cu.relative_error(m * grads["dW1"], summed, 1e-3) < 1e-7
     assert cu.relative_error(grads["dW1"], summed) > 0.5
 

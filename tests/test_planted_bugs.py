@@ -9,7 +9,7 @@ import pytest
 
 import course_utils as cu
 from course_utils.activations import sigmoid
-from course_utils.network import _backward, _forward, hidden_dZ
+from course_utils.network import _forward, hidden_dZ
 
 from .conftest import random_network
 
