@@ -8,11 +8,16 @@ repeated for ``epochs`` full-batch steps, on a fresh network of ``depth`` hidden
 ``width`` units each (depth 0 is logistic regression: a straight boundary). The pure function
 ``explore_training`` returns the numbers; ``show_training`` also draws the cost curve beside the
 decision boundary; ``make_training_explorer`` puts sliders on ``show_training``.
+
+Too large a learning rate makes the weights grow until the numbers overflow. That is a result worth
+seeing, not an error: the explorer reports it as ``diverged`` (with the epoch where the cost stopped
+being finite) instead of printing floating-point warnings or failing to draw.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .._validation import check_name, check_positive_int, check_positive_number
 from ..datasets import make_circles, make_moons, make_spirals, make_xor
@@ -21,7 +26,7 @@ from ..network import predict
 from ..training import train
 
 DATASETS = ("moons", "circles", "xor", "spirals")
-MAX_WIDTH, MAX_DEPTH, MAX_EPOCHS = 64, 4, 2000  # the sliders' ranges (a redraw stays well under 1.5 s)
+MAX_WIDTH, MAX_DEPTH, MAX_EPOCHS = 32, 4, 2000  # the sliders' ranges: the largest network redraws in < 1.5 s
 
 
 def make_2d_dataset(name="moons", m=200, seed=0):
@@ -49,9 +54,10 @@ def labels_of(Y):
 class TrainingResult:
     """What the explorer shows for one setting of the sliders.
 
-    final_cost: the cost J on the training set after the last epoch (a float).
-    train_accuracy: fraction of training points classified correctly, in [0, 1].
+    final_cost: the cost J on the training set after the last epoch (a float; nan if diverged).
+    train_accuracy: fraction of training points classified correctly, in [0, 1] (nan if diverged).
     costs: (epochs,) array, J after each epoch (the learning curve).
+    diverged: True when the cost or the weights stopped being finite (the learning rate was too large).
     layer_dims: [2, width, ..., width, n_L], the network that was trained.
     parameters: the trained {"W1", "b1", ...}.
     X, Y, output_activation: the data set it was trained on (X: 2 x m, Y: n_L x m).
@@ -69,6 +75,7 @@ class TrainingResult:
     output_activation: str
     learning_rate: float
     epochs: int
+    diverged: bool
     figure: object = None
 
 
@@ -95,14 +102,30 @@ def explore_training(width=16, depth=2, learning_rate=0.3, epochs=300, dataset="
     epochs = check_positive_int(epochs, "epochs")
     X, Y, output_activation = make_2d_dataset(dataset, seed=seed)
     layer_dims = [X.shape[0]] + [width] * depth + [Y.shape[0]]
-    parameters, costs = train(X, Y, layer_dims, output_activation=output_activation,
-                              learning_rate=alpha, epochs=epochs, seed=seed)
-    predicted = predict(X, parameters, output_activation=output_activation)  # 1 x m (sigmoid) or (m,) (softmax)
+    # One BLAS thread: for matrices this small, splitting each product across threads is slower.
+    # Overflow from a too-large learning rate is reported as "diverged" below, not as warnings.
+    with threadpool_limits(limits=1, user_api="blas"), np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        parameters, costs = train(X, Y, layer_dims, output_activation=output_activation,
+                                  learning_rate=alpha, epochs=epochs, seed=seed)
+    costs = np.asarray(costs)
+    diverged = not (np.isfinite(costs).all() and all(np.isfinite(p).all() for p in parameters.values()))
+    if diverged:
+        train_accuracy = float("nan")
+    else:
+        predicted = predict(X, parameters, output_activation=output_activation)  # 1 x m (sigmoid) or (m,)
+        train_accuracy = accuracy(labels_of(Y), predicted)
     return TrainingResult(
-        final_cost=float(costs[-1]), train_accuracy=accuracy(labels_of(Y), predicted),
-        costs=np.asarray(costs), layer_dims=layer_dims, parameters=parameters, X=X, Y=Y,
-        output_activation=output_activation, learning_rate=alpha, epochs=epochs,
+        final_cost=float(costs[-1]) if not diverged else float("nan"), train_accuracy=train_accuracy,
+        costs=costs, layer_dims=layer_dims, parameters=parameters, X=X, Y=Y,
+        output_activation=output_activation, learning_rate=alpha, epochs=epochs, diverged=diverged,
     )
+
+
+def _divergence_message(costs):
+    """Say when the run blew up. costs: (epochs,) array of J, possibly holding inf or nan."""
+    bad = np.flatnonzero(~np.isfinite(costs))
+    when = f"at epoch {bad[0] + 1}" if bad.size else "in the weights"
+    return f"diverged: the numbers overflowed {when}; try a smaller learning rate"
 
 
 def show_training(width=16, depth=2, learning_rate=0.3, epochs=300, dataset="moons", seed=0):
@@ -118,20 +141,28 @@ def show_training(width=16, depth=2, learning_rate=0.3, epochs=300, dataset="moo
 
     result = explore_training(width, depth, learning_rate, epochs, dataset, seed)
     fig, (ax_cost, ax_boundary) = plt.subplots(1, 2, figsize=(10, 3.5))
-    plot_learning_curves({"training cost": result.costs}, ax=ax_cost, log=True,
-                         title=f"final cost J = {result.final_cost:.3g}")
+    finite = result.costs[np.isfinite(result.costs)]
+    hidden = " x ".join(map(str, result.layer_dims[1:-1])) or "none (logistic)"
+    if result.diverged:
+        message = _divergence_message(result.costs)
+        plot_learning_curves({"training cost": finite}, ax=ax_cost, log=True, title=f"hidden: {hidden}; diverged")
+        ax_boundary.text(0.5, 0.5, message.replace("; ", "\n"), ha="center", va="center",
+                         transform=ax_boundary.transAxes)
+        ax_boundary.set_axis_off()
+    else:
+        message = f"final cost {result.final_cost:.4g}, training accuracy {result.train_accuracy:.4g}"
+        plot_learning_curves({"training cost": result.costs}, ax=ax_cost, log=True,
+                             title=f"hidden: {hidden}; final J = {result.final_cost:.3g}")
 
-    def classify(points):
-        return predict(points, result.parameters, output_activation=result.output_activation)
+        def classify(points):
+            return predict(points, result.parameters, output_activation=result.output_activation)
 
-    hidden = " x ".join(map(str, result.layer_dims[1:-1])) or "none (logistic regression)"
-    plot_decision_boundary(classify, result.X, result.Y, ax=ax_boundary, resolution=120,
-                           title=f"hidden: {hidden}; training accuracy {result.train_accuracy:.1%}")
+        plot_decision_boundary(classify, result.X, result.Y, ax=ax_boundary, resolution=120,
+                               title=f"training accuracy {result.train_accuracy:.1%}")
     fig.tight_layout()
     result.figure = fig
     plt.show()
-    print(f"layers {result.layer_dims}, alpha = {result.learning_rate:.3g}, {result.epochs} epochs: "
-          f"final cost {result.final_cost:.4g}, training accuracy {result.train_accuracy:.4g}")
+    print(f"layers {result.layer_dims}, alpha = {result.learning_rate:.3g}, {result.epochs} epochs: {message}")
     return result
 
 
