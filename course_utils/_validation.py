@@ -14,11 +14,13 @@ HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
 OUTPUT_ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity", "softmax")
 
 
-def as_matrix(x, name, rows=None, cols=None, allow_empty=False):
+def as_matrix(x, name, rows=None, cols=None, allow_empty=False, finite=True):
     """Return ``x`` as a finite 2-D float array, or raise a clear error.
 
     ``rows``/``cols`` (ints or None for "any") give the expected shape. Integer and boolean input
     is converted to float64; float32 stays float32. The input itself is never modified.
+    ``finite=False`` skips the scan for NaN and inf, for values another public function has
+    already checked (the scan reads every entry, so it costs as much as a pass of arithmetic).
     """
     if not isinstance(x, np.ndarray):
         if isinstance(x, (list, tuple)) or isinstance(x, numbers.Number):
@@ -34,12 +36,13 @@ def as_matrix(x, name, rows=None, cols=None, allow_empty=False):
             f"{name} must be a 2-D array (rows x columns, one column per example), "
             f"got {x.ndim}-D with shape {x.shape}"
         )
-    expected = (rows if rows is not None else "any", cols if cols is not None else "any")
     if (rows is not None and x.shape[0] != rows) or (cols is not None and x.shape[1] != cols):
+        expected = (rows if rows is not None else "any", cols if cols is not None else "any")
         raise ValueError(f"{name} has shape {x.shape}, expected {expected}")
     if x.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (shape {x.shape}); it needs at least one row and one column")
-    check_finite(x, name)
+    if finite:
+        check_finite(x, name)
     return x
 
 
@@ -79,11 +82,13 @@ def check_positive_int(value, name):
 _PARAMETER_KEY = re.compile(r"^([Wb])([1-9][0-9]*)$")
 
 
-def check_parameters(parameters, name="parameters"):
+def check_parameters(parameters, name="parameters", finite=True):
     """Check a parameter dictionary ``{"W1", "b1", ..., "WL", "bL"}`` and return L.
 
     The number of layers comes from the keys: ``W1 ... WL`` must all be present, each with its
-    ``b``. Shapes must chain: ``W[l]`` is n_l x n_{l-1} and ``b[l]`` is n_l x 1.
+    ``b``. Shapes must chain: ``W[l]`` is n_l x n_{l-1} and ``b[l]`` is n_l x 1. Every value must
+    be finite, unless ``finite=False`` (keys and shapes only, for parameters whose values the
+    forward pass has already checked).
     """
     if not isinstance(parameters, dict):
         raise TypeError(f"{name} must be a dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}")
@@ -99,15 +104,16 @@ def check_parameters(parameters, name="parameters"):
     for l in range(1, L + 1):
         for kind in ("W", "b"):
             if f"{kind}{l}" not in parameters:
-                raise ValueError(f"{name} is missing {kind}{l!s} (found layers up to {L}, so expected W1..W{L} and b1..b{L})")
+                raise ValueError(f"{name} is missing {kind}{l!s} "
+                                 f"(found layers up to {L}, so expected W1..W{L} and b1..b{L})")
     n_prev = None
     for l in range(1, L + 1):
-        W = as_matrix(parameters[f"W{l}"], f"{name}['W{l}']")
+        W = as_matrix(parameters[f"W{l}"], f"{name}['W{l}']", finite=finite)
         if n_prev is not None and W.shape[1] != n_prev:
             raise ValueError(
                 f"{name}['W{l}'] has shape {W.shape} but layer {l - 1} has {n_prev} units, "
                 f"so expected ({W.shape[0]}, {n_prev})"
             )
-        as_matrix(parameters[f"b{l}"], f"{name}['b{l}']", rows=W.shape[0], cols=1)
+        as_matrix(parameters[f"b{l}"], f"{name}['b{l}']", rows=W.shape[0], cols=1, finite=finite)
         n_prev = W.shape[0]
     return L

@@ -120,7 +120,7 @@ def _backward(cache, Y, parameters, L):
     for l in range(L, 0, -1):
         A_prev = cache[f"A{l - 1}"]
         grads[f"dZ{l}"] = dZ
-        grads[f"dW{l}"] = (dZ @ A_prev.T) / m  # (5.2)
+        grads[f"dW{l}"] = (1 / m) * dZ @ A_prev.T  # (5.2)
         grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m  # (5.3)
         if l > 1:  # dA[0] is never needed: skip it
             dA_prev = parameters[f"W{l}"].T @ dZ  # (5.4)
@@ -157,8 +157,11 @@ def backpropagation(cache, Y, parameters):
         "dZ{l}"  n_l x m         gradient of the summed loss w.r.t. Z[l]     (5.1), (5.5)
         "dA{l}"  n_l x m         (l = 1 .. L-1) gradient of the summed loss   (5.4)
     dZ and dA follow the 1/m rule: each is m times the gradient of J (5.7).
+
+    Only the parameters' keys and shapes are checked here: their values were checked by the
+    forward pass (a NaN slipped in since then shows up in grads, which ``update_parameters`` checks).
     """
-    L = check_parameters(parameters)
+    L = check_parameters(parameters, finite=False)
     _check_cache(cache, L)
     AL = cache[f"A{L}"]
     Y = as_matrix(Y, "Y")
@@ -177,8 +180,12 @@ def backpropagation(cache, Y, parameters):
 
 
 def check_gradients_dict(grads, parameters, name="grads"):
-    """Check that ``grads`` has "dW{l}" and "db{l}" shaped like parameters' W and b; return L."""
-    L = check_parameters(parameters)
+    """Check that ``grads`` has finite "dW{l}" and "db{l}" shaped like parameters' W and b; return L.
+
+    Only the keys and shapes of ``parameters`` are checked: their values were checked by the
+    forward pass that led to these gradients.
+    """
+    L = check_parameters(parameters, finite=False)
     if not isinstance(grads, dict):
         raise TypeError(f"{name} must be a dict like {{'dW1': ..., 'db1': ...}}, got {type(grads).__name__}")
     for l in range(1, L + 1):

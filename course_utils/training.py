@@ -12,8 +12,8 @@ from ._validation import (
     OUTPUT_ACTIVATIONS,
     as_matrix,
     check_name,
-    check_positive_int,
     check_parameters,
+    check_positive_int,
     check_positive_number,
 )
 from .losses import _cost, check_labels
@@ -59,7 +59,7 @@ def train(X, Y, layer_dims, hidden_activation="relu", output_activation="sigmoid
     for _ in epoch_range:
         if batch_size < m:
             order = rng.permutation(m)  # shuffle once per epoch, then take consecutive slices
-            X_epoch, Y_epoch = X[:, order], Y[:, order]
+            X_epoch, Y_epoch = np.take(X, order, axis=1), np.take(Y, order, axis=1)  # columns in that order
         else:
             X_epoch, Y_epoch = X, Y
         for start in range(0, m, batch_size):
