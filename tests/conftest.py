@@ -1,5 +1,7 @@
 """Shared fixtures: strict floating-point errors and random networks of any shape."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,22 @@ def strict_numerics():
     """Overflow, division by zero and invalid operations raise instead of warning (underflow is fine)."""
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every matplotlib figure a test opened (the widget tests draw)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def control(w, description):
+    """The one control of the ``interactive`` w whose description is (or starts with) ``description``."""
+    described = [(c, str(getattr(c, "description", ""))) for c in w.children]
+    matches = [c for c, d in described if d == description] or [c for c, d in described if d.startswith(description)]
+    assert len(matches) == 1, f"no single control {description!r} among {[d for _, d in described]}"
+    return matches[0]
 
 
 def random_labels(rng, output_activation, n_L, m):

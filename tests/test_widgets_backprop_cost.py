@@ -1,6 +1,5 @@
 """Tests of the notebook 04 explorer: counted cost of a gradient, nudging (4.1) vs backpropagation."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -16,17 +15,7 @@ from course_utils.widgets.backprop_cost import (
     parameter_count,
 )
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def slider(w, description):
-    matches = [child for child in w.children if getattr(child, "description", None) == description]
-    assert len(matches) == 1, [getattr(c, "description", None) for c in w.children]
-    return matches[0]
+from .conftest import control
 
 
 @pytest.mark.parametrize("layer_dims", [[2, 1], [2, 3, 1], [4, 8, 8, 1], [10, 20, 5, 3]])
@@ -105,7 +94,7 @@ def test_pure_function_returns_every_number_shown():
 
 def test_slider_moves_the_counts_and_the_readout():
     w = make_backprop_cost()
-    width = slider(w, "hidden width")
+    width = control(w, "hidden width")
     assert width.continuous_update is False
 
     width.value = 5

@@ -1,6 +1,5 @@
 """Tests of the notebook 05 explorers: nudge any weight (5.2), and the backprop stepper (3.1)-(5.5)."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -16,21 +15,8 @@ from course_utils.widgets.backprop_explorer import (
     stepper_network,
 )
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def control(w, description):
-    """The child widget of ``w`` with this description."""
-    matches = [c for c in w.children if getattr(c, "description", None) == description]
-    assert len(matches) == 1, f"no single control {description!r} in {[c.description for c in w.children[:-1]]}"
-    return matches[0]
-
-
 # ------------------------------------------------------------------ nudge_weight (pure function)
+from .conftest import control
 
 
 def test_nudge_matches_backprop_at_small_eps_for_every_layer():

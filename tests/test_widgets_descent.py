@@ -6,7 +6,6 @@ alpha < 1/lambda_max converges smoothly, 1/lambda_max < alpha < 2/lambda_max zig
 alpha > 2/lambda_max diverges. Equations (2.1), (2.5), (2.6).
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -23,21 +22,12 @@ from course_utils.widgets.descent import (
     make_line_data,
 )
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from .conftest import control
 
 
 @pytest.fixture(scope="module")
 def lambda_max():
     return float(np.linalg.eigvalsh(hessian(make_line_data()[0]))[-1])
-
-
-def slider(w, description):
-    """The control of the interactive ``w`` whose description starts with ``description``."""
-    return next(c for c in w.children if getattr(c, "description", "").startswith(description))
 
 
 def test_cost_and_gradient_match_course_utils():
@@ -136,7 +126,7 @@ def test_invalid_inputs_raise_clear_errors():
 
 def test_widget_slider_drives_the_result(lambda_max):
     w = make_descent_explorer()
-    rate = slider(w, "learning rate")
+    rate = control(w, "learning rate")
     assert rate.continuous_update is False
     first = w.result
     assert first.verdict in ("converges", "oscillates", "diverges")

@@ -1,7 +1,6 @@
 """Tests of the notebook-03 explorers: initialisation scale and network shape on the moons."""
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -15,21 +14,8 @@ from course_utils.widgets.feedforward import (
     train_moons_classifier,
 )
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def control(w, description):
-    """The child widget of an ``interactive`` with this description."""
-    matches = [child for child in w.children if getattr(child, "description", None) == description]
-    assert len(matches) == 1, f"no single control described {description!r}"
-    return matches[0]
-
-
 # --- (a) initialisation scale ------------------------------------------------------------------
+from .conftest import control
 
 
 def test_activation_spread_returns_one_std_per_layer():

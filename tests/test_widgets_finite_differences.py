@@ -2,7 +2,6 @@
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -16,15 +15,7 @@ from course_utils.widgets.finite_differences import (
     make_eps_explorer,
 )
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def slider(widget, description):
-    return next(child for child in widget.children if getattr(child, "description", None) == description)
+from .conftest import control
 
 
 def test_central_difference_is_equation_0_3():
@@ -60,7 +51,7 @@ def test_v_curve_bottoms():
 
 def test_widget_central_beats_forward_at_1e_4():
     widget = make_eps_explorer()
-    slider(widget, "eps").value = 1e-4
+    control(widget, "eps").value = 1e-4
     result = widget.result
     assert result["eps"] == pytest.approx(1e-4)
     assert result["central_error"] < result["forward_error"]
@@ -68,9 +59,9 @@ def test_widget_central_beats_forward_at_1e_4():
 
 def test_widget_errors_change_when_slider_moves():
     widget = make_eps_explorer()
-    slider(widget, "eps").value = 1e-4
+    control(widget, "eps").value = 1e-4
     before = widget.result
-    slider(widget, "eps").value = 1e-2
+    control(widget, "eps").value = 1e-2
     after = widget.result
     assert after["eps"] == pytest.approx(1e-2)
     assert after["central_error"] != before["central_error"]

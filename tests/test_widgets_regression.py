@@ -1,6 +1,5 @@
 """Tests of the linear and logistic regression explorers (notebook 01): equations (1.1), (1.2)."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -16,15 +15,7 @@ from course_utils.widgets.regression import (
     moons_data,
 )
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def slider(widget, description):
-    return next(child for child in widget.children if getattr(child, "description", None) == description)
+from .conftest import control
 
 
 def test_least_squares_line_matches_polyfit():
@@ -47,8 +38,8 @@ def test_widget_cost_at_least_squares_optimum_is_lowest():
     X, Y = line_data()
     w_best, b_best = least_squares_line(X, Y)
     widget = make_linear_fit_explorer()
-    slider(widget, "w").value = 0.0
-    slider(widget, "b").value = 1.0
+    control(widget, "w").value = 0.0
+    control(widget, "b").value = 1.0
     elsewhere = widget.result["cost"]
     optimum = explore_linear_fit(w_best, b_best, X, Y)["cost"]
     assert optimum < elsewhere
@@ -59,9 +50,9 @@ def test_widget_cost_at_least_squares_optimum_is_lowest():
 
 def test_widget_cost_changes_when_w_moves():
     widget = make_linear_fit_explorer()
-    slider(widget, "w").value = 0.5
+    control(widget, "w").value = 0.5
     before = widget.result
-    slider(widget, "w").value = 1.5
+    control(widget, "w").value = 1.5
     after = widget.result
     assert (before["w"], after["w"]) == (0.5, 1.5)
     assert after["cost"] != before["cost"]
@@ -79,7 +70,7 @@ def test_widget_larger_steepness_gives_predictions_closer_to_0_and_1():
     widget = make_steepness_explorer()
     results = []
     for value in [0.1, 1.0, 10.0, 100.0]:
-        slider(widget, "steepness").value = value
+        control(widget, "steepness").value = value
         results.append(widget.result)
     confidences = [r["confidence"] for r in results]
     assert all(0.5 <= c <= 1 for c in confidences)

@@ -6,7 +6,6 @@ a sensible network separates the moons, no hidden layer means a straight boundar
 rate that is far too large is reported as divergence instead of as NaN warnings.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -22,16 +21,7 @@ from course_utils.widgets.training_explorer import (
     show_training,
 )
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def control(w, description):
-    """The control of the interactive ``w`` whose description starts with ``description``."""
-    return next(c for c in w.children if getattr(c, "description", "").startswith(description))
+from .conftest import control
 
 
 def test_more_epochs_give_a_lower_final_cost():
