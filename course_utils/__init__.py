@@ -36,7 +36,9 @@ from .gradcheck import (
     WorstEntry,
     check_array_gradient,
     check_update_step,
+    compare_gradients,
     gradient_check_network,
+    gradient_tolerance,
     numerical_gradient,
     relative_error,
     relative_errors,
@@ -58,6 +60,7 @@ from .network import (
     predict,
     update_parameters,
 )
+from .regularisation import dropout_backward, dropout_forward, penalty_cost, penalty_gradient
 from .training import train
 
 __version__ = "0.1.0"

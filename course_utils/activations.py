@@ -4,7 +4,13 @@ Each function works element by element on an array of any shape (softmax works c
 one column is one example). Nothing here modifies its input.
 
 Equations: sigmoid (1.2), tanh (3.4), ReLU (3.5), sigmoid' = sigma(1 - sigma) (2.3),
-ReLU'(0) = 0 (5.8), softmax (5.6).
+ReLU'(0) = 0 (5.8), the activation step of backpropagation dZ = dA * g'(Z) (5.1), the softmax
+Jacobian (5.6).
+
+The layer pair: ``activation_forward(Z, activation) -> A`` and
+``activation_backward(dA, Z, activation) -> dZ``; the only thing the backward step needs from the
+forward pass is Z (its cache). Each g' is written once, in the ``*_derivative`` functions, and
+``_activation_backward`` is the one place that applies (5.1); the network's loops call it.
 """
 
 import numpy as np
@@ -61,7 +67,7 @@ def identity_derivative(Z):
 
 
 def softmax(Z):
-    """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum_j exp(Z[j, i]). Equation (5.6).
+    """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum_j exp(Z[j, i]).
 
     Each column is shifted by its maximum first, which leaves the result unchanged but keeps every
     exponent <= 0, so nothing overflows even for logits of 1e4.
@@ -73,10 +79,11 @@ def softmax(Z):
 
 
 def softmax_backward(dA, A):
-    """Gradient through a softmax column by column, using its Jacobian diag(a) - a a^T (5.6).
+    """Gradient through a softmax column by column: dz = (da/dz)^T da, Jacobian (5.6).
 
-    For one column, dz = (diag(a) - a a^T) da = a * (da - a . da), written without forming the
-    n x n Jacobian.
+    The Jacobian of one column is da/dz = diag(a) - a a^T. It is symmetric, so
+    dz = (da/dz)^T da = (diag(a) - a a^T) da = a * (da - a . da), written without forming the
+    n x n matrix.
 
     dA: n x m upstream gradient with respect to A. A: n x m softmax output. Returns dZ, n x m.
     """
@@ -91,6 +98,20 @@ ACTIVATIONS = {
 }
 
 
+def _activation_forward(Z, activation):
+    """A = g(Z) (3.2) without input checks (the public functions and the loops check first)."""
+    if activation == "softmax":
+        return softmax(Z)
+    return ACTIVATIONS[activation][0](Z)
+
+
+def _activation_backward(dA, Z, activation):
+    """dZ = dA * g'(Z) (5.1), or the softmax Jacobian product (5.6), without input checks."""
+    if activation == "softmax":
+        return softmax_backward(dA, softmax(Z))
+    return dA * ACTIVATIONS[activation][1](Z)
+
+
 def activation_forward(Z, activation):
     """A = g(Z) for the named activation. Equation (3.2).
 
@@ -98,20 +119,16 @@ def activation_forward(Z, activation):
     """
     check_name(activation, "activation", OUTPUT_ACTIVATIONS)
     Z = as_matrix(Z, "Z")
-    if activation == "softmax":
-        return softmax(Z)
-    return ACTIVATIONS[activation][0](Z)
+    return _activation_forward(Z, activation)
 
 
 def activation_backward(dA, Z, activation):
     """dZ = dA * g'(Z) for an element-wise activation; the Jacobian product for softmax. (5.1)
 
     dA: n_l x m, gradient of the loss with respect to A = g(Z). Z: n_l x m, the cached input.
-    Returns dZ, n_l x m.
+    Returns dZ, n_l x m (the same kind of gradient as dA: of the summed loss if dA is).
     """
     check_name(activation, "activation", OUTPUT_ACTIVATIONS)
     Z = as_matrix(Z, "Z")
     dA = as_matrix(dA, "dA", rows=Z.shape[0], cols=Z.shape[1])
-    if activation == "softmax":
-        return softmax_backward(dA, softmax(Z))
-    return dA * ACTIVATIONS[activation][1](Z)
+    return _activation_backward(dA, Z, activation)

@@ -11,8 +11,9 @@ Each output activation has its natural loss:
 
 import numpy as np
 
-from ._validation import OUTPUT_ACTIVATIONS, as_matrix, check_name
-from .activations import ACTIVATIONS
+from ._validation import OUTPUT_ACTIVATIONS, as_matrix, check_name, check_parameters
+from .activations import ACTIVATIONS, _activation_backward
+from .regularisation import PENALTIES, _penalty_cost, check_lambd
 
 # Output activation -> the loss that pairs with it.
 LOSS_OF_OUTPUT = {
@@ -87,7 +88,11 @@ def categorical_cross_entropy(AL, Y):
 
 
 def half_mean_squared_error(AL, Y):
-    """J = (1/m) sum_i (1/2) ||a(i) - y(i)||^2. Equation (2.1). AL, Y: n_L x m. Returns a float."""
+    """J = (1/m) sum_i (1/2) ||a(i) - y(i)||^2. Equation (2.1). AL, Y: n_L x m. Returns a float.
+
+    The squared errors are summed over the n_L outputs of an example and averaged over the m
+    examples (the mean is over examples only, as for every cost in the course).
+    """
     m = AL.shape[1]
     D = AL - Y
     return float((D * D).sum() / (2 * m))
@@ -101,15 +106,39 @@ def _cost(AL, Y, output_activation):
     return half_mean_squared_error(AL, Y)
 
 
-def compute_cost(AL, Y, output_activation="sigmoid"):
+def compute_cost(AL, Y, output_activation="sigmoid", parameters=None, lambd=0.0, penalty="l2"):
     """The cost J of the network's output AL against the labels Y (mean over the m examples).
 
     AL, Y: n_L x m. output_activation picks the loss (see the module docstring): sigmoid ->
     binary cross-entropy (2.2), softmax -> categorical cross-entropy (6.2), identity/relu/tanh
-    -> half mean squared error (2.1). Returns a Python float.
+    -> half mean squared error (2.1).
+    parameters, lambd, penalty: with lambd > 0, the weight penalty of ``parameters`` is added:
+    (lambd / 2m) sum ||W[l]||^2 for penalty "l2" (8.2), (lambd / m) sum |W[l]| for "l1" (8.4).
+    Probabilities are clipped to [eps, 1 - eps] here, so a saturated AL gives a capped cost; the
+    exact cost comes from the logits (``cost_from_logits``), which training and gradient checks use.
+    Returns a Python float.
     """
     AL, Y = _validated(AL, Y, output_activation)
-    return _cost(AL, Y, output_activation)
+    lambd = check_lambd(lambd)
+    check_name(penalty, "penalty", PENALTIES)
+    if lambd > 0 and parameters is None:
+        raise ValueError(f"lambd is {lambd} but no parameters were given; pass parameters= to penalise their weights")
+    if parameters is not None:
+        check_parameters(parameters)
+    return _cost(AL, Y, output_activation) + _penalty_cost(parameters, lambd, AL.shape[1], penalty)
+
+
+def _cost_from_logits(ZL, Y, output_activation):
+    """(6.1), (6.2) without input checks; see ``cost_from_logits``."""
+    m = ZL.shape[1]
+    if output_activation == "sigmoid":
+        losses = np.maximum(ZL, 0) - ZL * Y + np.log1p(np.exp(-np.abs(ZL)))  # (6.1)
+        return float(losses.sum() / m)
+    if output_activation == "softmax":
+        Zmax = ZL.max(axis=0, keepdims=True)
+        logsumexp = Zmax + np.log(np.exp(ZL - Zmax).sum(axis=0, keepdims=True))
+        return float(((logsumexp * Y.sum(axis=0, keepdims=True)).sum() - (Y * ZL).sum()) / m)  # (6.2)
+    return half_mean_squared_error(ACTIVATIONS[output_activation][0](ZL), Y)
 
 
 def cost_from_logits(ZL, Y, output_activation="sigmoid"):
@@ -123,15 +152,7 @@ def cost_from_logits(ZL, Y, output_activation="sigmoid"):
     ZL, Y: n_L x m. Returns a Python float.
     """
     ZL, Y = _validated(ZL, Y, output_activation, AL_name="ZL")
-    m = ZL.shape[1]
-    if output_activation == "sigmoid":
-        losses = np.maximum(ZL, 0) - ZL * Y + np.log1p(np.exp(-np.abs(ZL)))
-        return float(losses.sum() / m)
-    if output_activation == "softmax":
-        Zmax = ZL.max(axis=0, keepdims=True)
-        logsumexp = Zmax + np.log(np.exp(ZL - Zmax).sum(axis=0, keepdims=True))
-        return float(((logsumexp * Y.sum(axis=0, keepdims=True)).sum() - (Y * ZL).sum()) / m)
-    return half_mean_squared_error(ACTIVATIONS[output_activation][0](ZL), Y)
+    return _cost_from_logits(ZL, Y, output_activation)
 
 
 def output_layer_dZ(AL, ZL, Y, output_activation):
@@ -146,4 +167,4 @@ def output_layer_dZ(AL, ZL, Y, output_activation):
     """
     if output_activation in CANONICAL_PAIRS:
         return AL - Y
-    return (AL - Y) * ACTIVATIONS[output_activation][1](ZL)
+    return _activation_backward(AL - Y, ZL, output_activation)  # dA[L] = AL - Y, then (5.1)

@@ -20,8 +20,18 @@ from ._validation import (
     check_parameters,
     check_positive_number,
 )
-from .activations import ACTIVATIONS, softmax
-from .losses import check_labels, output_layer_dZ
+from .activations import _activation_backward, _activation_forward
+from .layers import _linear_backward, _linear_forward
+from .losses import _cost_from_logits, check_labels, output_layer_dZ
+from .regularisation import (
+    PENALTIES,
+    _dropout_backward,
+    _dropout_forward,
+    _penalty_cost,
+    _penalty_gradient,
+    check_keep_prob,
+    check_lambd,
+)
 
 INITIALISATIONS = ("he", "xavier", "small")
 
@@ -57,75 +67,77 @@ def initialize_parameters(layer_dims, init="he", seed=0, dtype=np.float64):
     return parameters
 
 
-def _activate(Z, activation):
-    if activation == "softmax":
-        return softmax(Z)
-    return ACTIVATIONS[activation][0](Z)
+def _forward(X, parameters, L, hidden_activation, output_activation, keep_prob=1.0, rng=None):
+    """Forward pass without input checks (the public functions check first).
 
-
-def _forward(X, parameters, L, hidden_activation, output_activation):
-    """Forward pass without input checks (the public functions check first)."""
-    cache = {"A0": X, "hidden_activation": hidden_activation, "output_activation": output_activation}
+    A loop over the layer pairs: linear (3.1), activation (3.2), and on hidden layers inverted
+    dropout (8.6) when keep_prob < 1 (rng draws the masks).
+    """
+    cache = {"A0": X, "hidden_activation": hidden_activation, "output_activation": output_activation,
+             "keep_prob": keep_prob}
     A = X
     for l in range(1, L + 1):
-        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]  # (3.1)
-        A = _activate(Z, hidden_activation if l < L else output_activation)  # (3.2)
+        Z = _linear_forward(A, parameters[f"W{l}"], parameters[f"b{l}"])  # (3.1)
+        A = _activation_forward(Z, hidden_activation if l < L else output_activation)  # (3.2)
+        if l < L and keep_prob < 1:
+            A, cache[f"D{l}"] = _dropout_forward(A, keep_prob, rng)  # (8.6)
         cache[f"Z{l}"] = Z
         cache[f"A{l}"] = A
     return A, cache
 
 
-def forward_propagation(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+def forward_propagation(X, parameters, hidden_activation="relu", output_activation="sigmoid",
+                        keep_prob=1.0, seed=0):
     """Run X through every layer: Z[l] = W[l].A[l-1] + b[l] (3.1), A[l] = g(Z[l]) (3.2).
 
     X: n_0 x m. parameters: {"W1", "b1", ..., "WL", "bL"}.
     hidden_activation: "relu", "tanh", "sigmoid" or "identity" (layers 1 .. L-1).
     output_activation: one of those or "softmax" (layer L).
+    keep_prob: in (0, 1]; below 1, inverted dropout (8.6) is applied to every hidden layer's A,
+    with masks drawn from ``np.random.default_rng(seed)`` (the same seed gives the same masks).
+    The output layer is never dropped.
     Returns (AL, cache). AL is n_L x m. cache holds "A0" = X, and "Z{l}", "A{l}" for every layer
-    (n_l x m each) plus the two activation names, which is what ``backpropagation`` needs.
+    (n_l x m each; A{l} after dropout), the masks "D{l}" of the hidden layers when keep_prob < 1,
+    keep_prob and the two activation names: what ``backpropagation`` needs.
     """
     if hidden_activation == "softmax":
         raise ValueError("hidden_activation 'softmax' is not allowed: softmax belongs to the output layer "
                          f"(output_activation); expected one of {HIDDEN_ACTIVATIONS}")
     check_name(hidden_activation, "hidden_activation", HIDDEN_ACTIVATIONS)
     check_name(output_activation, "output_activation", OUTPUT_ACTIVATIONS)
+    keep_prob = check_keep_prob(keep_prob)
     L = check_parameters(parameters)
     X = as_matrix(X, "X", rows=parameters["W1"].shape[1])
     if output_activation == "softmax" and parameters[f"W{L}"].shape[0] < 2:
         raise ValueError(f"softmax output needs at least 2 units, but W{L} has shape {parameters[f'W{L}'].shape}")
-    return _forward(X, parameters, L, hidden_activation, output_activation)
+    rng = np.random.default_rng(seed) if keep_prob < 1 else None
+    return _forward(X, parameters, L, hidden_activation, output_activation, keep_prob, rng)
 
 
-def hidden_dZ(dA, Z, A, activation):
-    """dZ[l] = dA[l] * g'(Z[l]) for a hidden layer. Equation (5.1).
+def _backward(cache, Y, parameters, L, lambd=0.0, penalty="l2"):
+    """Backward pass without input checks (the public function checks first).
 
-    g' is read from what the forward pass already stored: ReLU' is (Z > 0), sigma' is A(1 - A),
-    tanh' is 1 - A^2. dA, Z, A: n_l x m. Returns dZ, n_l x m.
+    A loop over the layer pairs in reverse: the output layer's dZ (5.5), then for each layer the
+    linear step's gradients (5.2)-(5.4) and, below a hidden layer, dropout's (8.7) and the
+    activation's (5.1). With lambd > 0 the penalty's gradient (8.3)/(8.5) is added to each dW.
     """
-    if activation == "relu":
-        return dA * (Z > 0)
-    if activation == "sigmoid":
-        return dA * A * (1 - A)
-    if activation == "tanh":
-        return dA * (1 - A * A)
-    return dA
-
-
-def _backward(cache, Y, parameters, L):
-    """Backward pass without input checks (the public function checks first)."""
     hidden_activation, output_activation = cache["hidden_activation"], cache["output_activation"]
+    keep_prob = cache.get("keep_prob", 1.0)
     m = Y.shape[1]
     grads = {}
     dZ = output_layer_dZ(cache[f"A{L}"], cache[f"Z{L}"], Y, output_activation)  # (5.5)
     for l in range(L, 0, -1):
-        A_prev = cache[f"A{l - 1}"]
+        W = parameters[f"W{l}"]
         grads[f"dZ{l}"] = dZ
-        grads[f"dW{l}"] = (1 / m) * dZ @ A_prev.T  # (5.2)
-        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m  # (5.3)
-        if l > 1:  # dA[0] is never needed: skip it
-            dA_prev = parameters[f"W{l}"].T @ dZ  # (5.4)
+        dA_prev, dW, db = _linear_backward(dZ, cache[f"A{l - 1}"], W, need_dA_prev=l > 1)  # (5.2)-(5.4)
+        if lambd > 0:
+            dW = dW + _penalty_gradient(W, lambd, m, penalty)  # (8.3) / (8.5)
+        grads[f"dW{l}"], grads[f"db{l}"] = dW, db
+        if l > 1:  # dA[0] is never needed: it was skipped
             grads[f"dA{l - 1}"] = dA_prev
-            dZ = hidden_dZ(dA_prev, cache[f"Z{l - 1}"], A_prev, hidden_activation)  # (5.1)
+            if f"D{l - 1}" in cache:
+                dA_prev = _dropout_backward(dA_prev, cache[f"D{l - 1}"], keep_prob)  # (8.7)
+            dZ = _activation_backward(dA_prev, cache[f"Z{l - 1}"], hidden_activation)  # (5.1)
     return grads
 
 
@@ -143,19 +155,38 @@ def _check_cache(cache, L):
         raise TypeError("cache['hidden_activation'] and cache['output_activation'] must be activation names")
     check_name(cache["hidden_activation"], "cache['hidden_activation']", HIDDEN_ACTIVATIONS)
     check_name(cache["output_activation"], "cache['output_activation']", OUTPUT_ACTIVATIONS)
+    keep_prob = check_keep_prob(cache.get("keep_prob", 1.0))
+    masks = [f"D{l}" for l in range(1, L)]
+    if keep_prob < 1 and any(key not in cache for key in masks):
+        raise ValueError(f"cache has keep_prob {keep_prob} but not every dropout mask {masks}; "
+                         "pass the cache that forward_propagation returned")
 
 
-def backpropagation(cache, Y, parameters):
+def _network_cost(cache, Y, parameters, L, lambd=0.0, penalty="l2"):
+    """J from the output layer's logits Z[L] (6.1)/(6.2), exact and finite, plus the penalty (8.2)/(8.4).
+
+    Without input checks. This, not the clipped ``compute_cost(AL, ...)``, is the cost that the
+    training loop records and the gradient checker differentiates: clipping flattens the cost of a
+    saturated output, while its true gradient AL - Y does not vanish.
+    """
+    cost = _cost_from_logits(cache[f"Z{L}"], Y, cache["output_activation"])
+    return cost + _penalty_cost(parameters, lambd, Y.shape[1], penalty)
+
+
+def backpropagation(cache, Y, parameters, lambd=0.0, penalty="l2"):
     """Gradients of the cost with respect to every parameter, one layer at a time, backwards.
 
-    cache: from ``forward_propagation`` (it records the activations used). Y: n_L x m labels
-    (one-hot columns for softmax). parameters: the same dict the forward pass used.
+    cache: from ``forward_propagation`` (it records the activations, keep_prob and the dropout
+    masks used). Y: n_L x m labels (one-hot columns for softmax). parameters: the same dict the
+    forward pass used. lambd, penalty: the weight penalty of ``compute_cost``; with lambd > 0,
+    (lambd / m) W[l] ("l2", (8.3)) or (lambd / m) sign(W[l]) ("l1", (8.5)) is added to dW[l].
 
     Returns grads with, for every layer l:
         "dW{l}"  n_l x n_{l-1}   dJ/dW[l] = (1/m) dZ[l] . A[l-1]^T           (5.2)
         "db{l}"  n_l x 1         dJ/db[l] = (1/m) sum of dZ[l]'s columns     (5.3)
         "dZ{l}"  n_l x m         gradient of the summed loss w.r.t. Z[l]     (5.1), (5.5)
         "dA{l}"  n_l x m         (l = 1 .. L-1) gradient of the summed loss   (5.4)
+                                 with respect to A[l] (after dropout, if any)
     dZ and dA follow the 1/m rule: each is m times the gradient of J (5.7).
 
     Only the parameters' keys and shapes are checked here: their values were checked by the
@@ -176,7 +207,9 @@ def backpropagation(cache, Y, parameters):
                     "was the cache made with these parameters?"
                 )
     check_labels(Y, cache["output_activation"])
-    return _backward(cache, Y, parameters, L)
+    lambd = check_lambd(lambd)
+    check_name(penalty, "penalty", PENALTIES)
+    return _backward(cache, Y, parameters, L, lambd, penalty)
 
 
 def check_gradients_dict(grads, parameters, name="grads"):

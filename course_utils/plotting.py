@@ -65,22 +65,26 @@ def plot_learning_curves(curves, ax=None, ylabel="cost J", log=False, title=None
     return ax
 
 
-def plot_gradient_check(report, threshold=1e-7, ax=None, title="gradient check: worst entry per parameter"):
-    """Bar chart of the worst relative error per parameter (log scale) against a threshold.
+def plot_gradient_check(report, ax=None, title="gradient check: worst entry per parameter"):
+    """Bar chart of each parameter's worst entry as a fraction of its allowed error (log scale).
 
-    report: {"W1": WorstEntry, ...} from ``gradient_check_network`` (or {name: float}).
+    report: {"W1": WorstEntry, ...} from ``gradient_check_network`` (or {name: ratio}). A bar
+    at or below 1 (the dashed line) passes. An exact match (ratio 0) is drawn at 1e-6 and labelled.
     Returns the Axes.
     """
     ax = _axes(ax)
     names = list(report)
-    errors = [getattr(report[n], "error", report[n]) for n in names]
-    shown = np.maximum(errors, 1e-17)  # an exact match (0) still gets a visible bar on a log axis
-    colours = ["tab:green" if e <= threshold else "tab:red" for e in errors]
+    ratios = [getattr(report[n], "ratio", report[n]) for n in names]
+    shown = np.maximum(ratios, 1e-6)
+    colours = ["tab:green" if r <= 1 else "tab:red" for r in ratios]
     ax.bar(names, shown, color=colours)
-    ax.axhline(threshold, color="k", linestyle="--", linewidth=1, label=f"threshold {threshold:g}")
+    for x, r in enumerate(ratios):
+        if r == 0:
+            ax.annotate("exact", (x, 1e-6), ha="center", va="bottom", fontsize=8)
+    ax.axhline(1, color="k", linestyle="--", linewidth=1, label="allowed error")
     ax.set_yscale("log")
-    ax.set_ylabel("relative error")
-    ax.legend()
+    ax.set_ylabel("error / allowed error")
+    ax.legend(loc="upper right")
     if title:
         ax.set_title(title)
     return ax

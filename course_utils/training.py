@@ -16,20 +16,26 @@ from ._validation import (
     check_positive_int,
     check_positive_number,
 )
-from .losses import _cost, check_labels
-from .network import _backward, _forward, _update, initialize_parameters
+from .losses import check_labels
+from .network import _backward, _forward, _network_cost, _update, initialize_parameters
+from .regularisation import PENALTIES, check_keep_prob, check_lambd
 
 
 def train(X, Y, layer_dims, hidden_activation="relu", output_activation="sigmoid", learning_rate=0.1,
-          epochs=100, batch_size=None, init="he", seed=0, progress=False, parameters=None):
+          epochs=100, batch_size=None, init="he", seed=0, progress=False, parameters=None,
+          lambd=0.0, penalty="l2", keep_prob=1.0):
     """Train a fully connected network with (mini-batch) gradient descent.
 
     X: n_0 x m. Y: n_L x m. layer_dims: [n_0, ..., n_L] (n_0 and n_L must match X and Y).
-    batch_size: None for full-batch gradient descent, else the examples per step.
+    batch_size: None for full-batch gradient descent, else the examples per step (the m of the
+    1/m rule is then the batch's size).
     parameters: start from these instead of a fresh ``initialize_parameters(layer_dims, init, seed)``.
+    lambd, penalty: a weight penalty, as in ``compute_cost`` (8.2)-(8.5). keep_prob: inverted
+    dropout on the hidden layers during training steps (8.6); the recorded cost runs without it.
     progress: True shows a tqdm progress bar over the epochs.
     Returns (parameters, costs): the trained parameters and the cost on the whole training set
-    after each epoch (a list of floats, length epochs).
+    after each epoch (a list of floats, length epochs), computed exactly from the logits
+    (6.1)/(6.2), plus the penalty.
     """
     check_name(hidden_activation, "hidden_activation", HIDDEN_ACTIVATIONS)
     check_name(output_activation, "output_activation", OUTPUT_ACTIVATIONS)
@@ -38,6 +44,9 @@ def train(X, Y, layer_dims, hidden_activation="relu", output_activation="sigmoid
     X = as_matrix(X, "X")
     Y = as_matrix(Y, "Y", cols=X.shape[1])
     check_labels(Y, output_activation)
+    lambd = check_lambd(lambd)
+    check_name(penalty, "penalty", PENALTIES)
+    keep_prob = check_keep_prob(keep_prob)
     if parameters is None:
         parameters = initialize_parameters(layer_dims, init=init, seed=seed, dtype=X.dtype)
     elif check_parameters(parameters) != len(layer_dims) - 1:
@@ -65,9 +74,9 @@ def train(X, Y, layer_dims, hidden_activation="relu", output_activation="sigmoid
         for start in range(0, m, batch_size):
             X_batch = X_epoch[:, start:start + batch_size]
             Y_batch = Y_epoch[:, start:start + batch_size]
-            _, cache = _forward(X_batch, parameters, L, hidden_activation, output_activation)
-            grads = _backward(cache, Y_batch, parameters, L)
+            _, cache = _forward(X_batch, parameters, L, hidden_activation, output_activation, keep_prob, rng)
+            grads = _backward(cache, Y_batch, parameters, L, lambd, penalty)
             parameters = _update(parameters, grads, alpha, L)
-        AL, _ = _forward(X, parameters, L, hidden_activation, output_activation)
-        costs.append(_cost(AL, Y, output_activation))
+        _, cache = _forward(X, parameters, L, hidden_activation, output_activation)
+        costs.append(_network_cost(cache, Y, parameters, L, lambd, penalty))
     return parameters, costs

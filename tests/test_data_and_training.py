@@ -128,10 +128,10 @@ def test_plots_draw_what_they_are_given():
     ax = plotting.plot_learning_curves({"train": [3, 2, 1], "test": [3, 2.5, 2]})
     assert [line.get_label() for line in ax.get_lines()] == ["train", "test"]
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), [3, 2, 1])
-    report = {"W1": cu.WorstEntry(1e-9, (0, 0), 1.0, 1.0), "b1": cu.WorstEntry(1e-3, (0, 0), 1.0, 1.001)}
+    report = {"W1": cu.WorstEntry(1e-9, (0, 0), 1.0, 1.0, 0.01), "b1": cu.WorstEntry(1e-3, (0, 0), 1.0, 1.001, 50.0)}
     ax = plotting.plot_gradient_check(report)
     heights = [bar.get_height() for bar in ax.patches]
-    assert heights == [1e-9, 1e-3]
+    assert heights == [0.01, 50.0]
     xx, yy, labels = plotting.decision_grid(lambda P: (P[0] > 0).astype(int), X, resolution=20)
     assert labels.shape == (20, 20) and set(np.unique(labels)) == {0, 1}
     plt.close("all")

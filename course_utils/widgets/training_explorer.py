@@ -121,6 +121,9 @@ def explore_training(width=16, depth=2, learning_rate=0.3, epochs=300, dataset="
     )
 
 
+DRAWN_COST_LIMIT = 1e100
+
+
 def _divergence_message(costs):
     """Say when the run blew up. costs: (epochs,) array of J, possibly holding inf or nan."""
     bad = np.flatnonzero(~np.isfinite(costs))
@@ -141,7 +144,9 @@ def show_training(width=16, depth=2, learning_rate=0.3, epochs=300, dataset="moo
 
     result = explore_training(width, depth, learning_rate, epochs, dataset, seed)
     fig, (ax_cost, ax_boundary) = plt.subplots(1, 2, figsize=(10, 3.5))
-    finite = result.costs[np.isfinite(result.costs)]
+    # A diverging run's cost climbs to ~1e300 before it overflows; matplotlib's log-axis ticks
+    # overflow near there, so the curve is drawn up to 1e100 (the message gives the epoch).
+    finite = result.costs[np.isfinite(result.costs) & (result.costs < DRAWN_COST_LIMIT)]
     hidden = " x ".join(map(str, result.layer_dims[1:-1])) or "none (logistic)"
     if result.diverged:
         message = _divergence_message(result.costs)
