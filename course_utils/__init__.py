@@ -1,10 +1,13 @@
 """course_utils: the reference code of the course "Demystifying Deep Learning".
 
-The core maths (activations, losses, layers, network, gradcheck, training, metrics) imports only
-numpy. Plotting and widgets import matplotlib/ipywidgets, so they are separate modules:
-``from course_utils import plotting`` or ``from course_utils.widgets import ...``.
+The core maths (activations, losses, layers, network, gradcheck, training, metrics, and the later
+parts' modules optim, regularisation, conv, rnn, autodiff) imports only numpy. Plotting and
+widgets import matplotlib/ipywidgets, so they are separate modules: ``from course_utils import
+plotting`` or ``from course_utils.widgets import ...``. Exercise checks: ``course_utils.exercises``.
 """
 
+# the later parts, as modules: cu.conv.conv_forward, cu.optim.update_parameters_with_adam, ...
+from . import autodiff, bugs, conv, optim, regularisation, rnn
 from .activations import (
     activation_backward,
     activation_forward,

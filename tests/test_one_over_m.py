@@ -5,8 +5,8 @@ import pytest
 
 import course_utils as cu
 from course_utils._validation import check_parameters
-from course_utils.losses import _cost
 from course_utils.activations import _activation_forward as _activate
+from course_utils.losses import _cost
 
 from .conftest import random_network
 

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 import course_utils as cu
-from course_utils.activations import sigmoid
-from course_utils.activations import _activation_backward
+from course_utils.activations import _activation_backward, sigmoid
 from course_utils.network import _forward
 
 from .conftest import random_network

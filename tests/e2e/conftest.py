@@ -51,7 +51,8 @@ SERVER_START_TIMEOUT = float(os.environ.get("E2E_SERVER_TIMEOUT", "60"))
 
 # A code cell that builds or shows a widget.
 WIDGET_CELL_RE = re.compile(
-    r"(?s)(make_\w+.*display\(|display\(.*make_\w+)"  # display(make_x()) or w = make_x(); display(w)
+    # display(make_x()), show_widget(make_x()), or w = make_x(); display(w)
+    r"(?s)(make_\w+.*(?:display|show_widget)\(|(?:display|show_widget)\(.*make_\w+)"
     r"|\binteractive\s*\("
     r"|\binteract(?:_manual)?\s*\("
     r"|@interact"

@@ -28,7 +28,9 @@ POLL = 0.25
 # A widget shown by a cell: the view sits directly in one of the cell's outputs (no mime-type attribute).
 WIDGET_VIEW = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets"
 # A code cell that puts a widget on screen: its output must hold a rendered widget.
-WIDGET_DISPLAY_RE = re.compile(r"display\(\s*(?:make_\w+|\w*interactive)\s*\(|@interact|\binteract(?:_manual)?\s*\(")
+WIDGET_DISPLAY_RE = re.compile(
+    r"(?:display|show_widget)\(\s*(?:make_\w+|\w*interactive)\s*\(|@interact|\binteract(?:_manual)?\s*\("
+)
 EXECUTED_PROMPT = re.compile(r"^\[\s*\d+\s*\]:$")
 
 # Kernel status, input prompts of the code cells, and problems shown in the outputs.

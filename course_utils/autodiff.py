@@ -1,0 +1,1 @@
+"""A tiny reverse-mode automatic differentiator on numpy arrays (notebook 12)."""
