@@ -10,5 +10,7 @@ def test_widget_comms_run_on_the_kernel_main_thread():
     assert installed.is_file(), f"{installed} is missing: install with pip install -r requirements.txt"
     settings = json.loads(installed.read_text())
     assert settings["@jupyterlab/apputils-extension:kernels-settings"]["commsOverSubshells"] == "disabled"
+    # no "get notified about Jupyter news?" toast over the first notebook
+    assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
     shipped = json.loads((Path(__file__).parent.parent / "jupyter" / "overrides.json").read_text())
     assert settings == shipped
