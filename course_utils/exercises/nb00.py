@@ -11,16 +11,22 @@ def _matmul_cases(rng):
     cases = []
     for _ in range(10):
         n, k, p = (int(v) for v in rng.integers(2, 6, 3))
-        while len({n, k, p}) < 3:
+        while len({n, k, p}) < 3:  # three different sizes: a mix-up of indices cannot hide
             n, k, p = (int(v) for v in rng.integers(2, 6, 3))
         cases.append((rng.standard_normal((n, k)), rng.standard_normal((k, p))))
     square = int(rng.integers(2, 5))
     cases.append((rng.standard_normal((square, square)), rng.standard_normal((square, square))))
+    cases.append((rng.standard_normal((1, 4)), rng.standard_normal((4, 1))))  # a row times a column: 1 x 1
     return cases
 
 
 def _matmul_reference(A, B):
     return A @ B
+
+
+def _last_term_only(A, B):
+    """C[i, j] = A[i, k] * B[k, j] with '=' instead of '+=': only the last k survives."""
+    return A[:, -1:] * B[-1:, :]
 
 
 register(Exercise(
@@ -34,8 +40,11 @@ register(Exercise(
         Mistake("hadamard_instead_of_product", lambda A, B: A * B,
                 "you multiplied entry by entry (the Hadamard product (0.2)); the matrix product (0.1) "
                 "sums over k: C[i, j] = sum over k of A[i, k] * B[k, j]."),
+        Mistake("last_term_only", _last_term_only,
+                "each C[i, j] holds only the last term A[i, k] * B[k, j]: inside the loop over k, add to the "
+                "entry (C[i, j] += ...) instead of overwriting it (C[i, j] = ...). (0.1) is a sum over k."),
     ),
-    hint="Check the shape of C (rows of A by columns of B) and that the sum runs over the shared index k.",
+    hint="C has the rows of A and the columns of B; start it at zeros and add A[i, k] * B[k, j] for every k (0.1).",
 ))
 
 
@@ -59,6 +68,10 @@ def _forward_difference(f, x, eps):
     return grad
 
 
+def _divided_by_eps(f, x, eps):
+    return 2 * numerical_gradient(f, x.copy(), eps)
+
+
 register(Exercise(
     name="numerical_gradient",
     equation="(0.3)",
@@ -70,6 +83,10 @@ register(Exercise(
         Mistake("forward_difference", _forward_difference,
                 "this is the forward difference (0.4), (f(x + eps) - f(x)) / eps, whose error shrinks only like "
                 "eps. Nudge both ways: (f(x + eps) - f(x - eps)) / (2 eps), equation (0.3)."),
+        Mistake("divided_by_eps", _divided_by_eps,
+                "your gradient is twice too large: the two nudges are 2 eps apart, so (0.3) divides "
+                "f(x + eps) - f(x - eps) by 2 eps, not by eps."),
     ),
-    hint="Each entry k should be (f(x + eps e_k) - f(x - eps e_k)) / (2 eps), with x put back afterwards.",
+    hint="Each entry k should be (f(x + eps e_k) - f(x - eps e_k)) / (2 eps), equation (0.3): save x[k], nudge it, "
+         "call f, and put the saved value back exactly (x[k] = saved) before moving on.",
 ))
