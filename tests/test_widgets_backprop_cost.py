@@ -1,136 +1,98 @@
-"""Tests of the notebook 04 explorer: counted cost of a gradient, nudging (4.1) vs backpropagation."""
+"""Tests of the notebook 04 explorer: a chain of Jacobians multiplied from the output end or the input end (4.3).
+
+Each "thing to try" that notebook 04 lists under the explorer is checked here by moving its
+sliders: with one output reverse wins by n_0; n_0 = n_L is a tie; more outputs than inputs and
+forward wins; depth and width change both counts but not their ratio; both orders always give
+the same Jacobian.
+"""
 
 import numpy as np
 import pytest
 
-from course_utils import backpropagation, forward_propagation, initialize_parameters, numerical_gradient
+from course_utils.jacobians import chain_costs
 from course_utils.widgets.backprop_cost import (
-    BackpropCost,
-    backprop_cost,
-    backward_multiply_adds,
-    forward_multiply_adds,
-    gradient_costs,
-    make_backprop_cost,
-    network_dims,
-    parameter_count,
+    MAX_DEPTH,
+    MAX_INPUTS,
+    MAX_OUTPUTS,
+    MAX_WIDTH,
+    ChainResult,
+    chain_dims,
+    explore_chain,
+    make_chain_explorer,
+    random_chain,
+    show_chain,
 )
 
 from .conftest import control
 
 
-@pytest.mark.parametrize("layer_dims", [[2, 1], [2, 3, 1], [4, 8, 8, 1], [10, 20, 5, 3]])
-def test_parameter_count_matches_the_initialised_arrays(layer_dims):
-    parameters = initialize_parameters(layer_dims, seed=0)
-    assert parameter_count(layer_dims) == sum(value.size for value in parameters.values())
+def test_counts_are_the_products_performed_and_equal_4_3():
+    result = explore_chain(n_inputs=30, width=8, depth=2, n_outputs=3)
+    assert isinstance(result, ChainResult)
+    assert result.dims == [30, 8, 8, 3]
+    weights = [8 * 30, 8 * 8, 3 * 8]
+    assert result.reverse_steps == [3 * w for w in weights] and result.forward_steps == [30 * w for w in weights]
+    assert (result.reverse_count, result.forward_count) == chain_costs(result.dims) == (3 * 328, 30 * 328)
+    assert result.agreement <= 1 and result.winner == "reverse"
 
 
-@pytest.mark.parametrize("layer_dims", [[2, 1], [3, 4, 2], [5, 3, 3, 1]])
-def test_numerical_gradient_calls_the_cost_exactly_2P_times(layer_dims):
-    P = parameter_count(layer_dims)
-    calls = []
-
-    def cost(theta):
-        calls.append(1)
-        return float(np.sum(np.sin(theta)))
-
-    numerical_gradient(cost, np.linspace(-1, 1, P))
-    assert len(calls) == 2 * P == gradient_costs(layer_dims)[0]
+@pytest.mark.parametrize("sizes", [(100, 64, 3, 1), (MAX_INPUTS, MAX_WIDTH, MAX_DEPTH, MAX_OUTPUTS), (1, 5, 1, 7)])
+def test_both_orders_give_the_same_jacobian_with_a_tenfold_margin(sizes):
+    result = explore_chain(*sizes)
+    assert result.agreement < 0.1  # worst |reverse - forward| over its round-off bound
 
 
-def test_multiply_adds_match_a_hand_count():
-    # [3, 4, 2] with m = 5: forward 5*(4*3 + 2*4) = 100; backward dW: 100, dA1: 5*2*4 = 40
-    assert forward_multiply_adds([3, 4, 2], m=5) == 100
-    assert backward_multiply_adds([3, 4, 2], m=5) == 140
-    assert gradient_costs([3, 4, 2]) == (2 * (4 * 3 + 4 + 2 * 4 + 2), 2.4)
+def test_the_things_to_try_in_notebook_04():
+    w = make_chain_explorer()
+    n_0, width, depth, n_L = (control(w, name) for name in ("inputs n_0", "inner width", "inner layers", "outputs n_L"))
+    for slider in (n_0, width, depth, n_L):
+        assert slider.continuous_update is False and slider.min == 1
+    assert (n_0.max, width.max, depth.max, n_L.max) == (MAX_INPUTS, MAX_WIDTH, MAX_DEPTH, MAX_OUTPUTS)
+
+    first = w.result  # one output (a cost): reverse accumulation wins by exactly n_0
+    assert first.dims == [100, 64, 64, 64, 1] and first.winner == "reverse"
+    assert first.forward_count == 100 * first.reverse_count
+    assert first.figure is not None and "100x cheaper" in first.readout
+
+    n_L.value = 100  # as many outputs as inputs: a tie
+    assert w.result.winner == "tie" and w.result.forward_count == w.result.reverse_count
+    assert "a tie" in w.result.readout
+
+    n_0.value = 2  # more outputs than inputs: forward accumulation wins, by n_L / n_0
+    assert w.result.winner == "forward" and w.result.reverse_count == 50 * w.result.forward_count
+
+    before = w.result
+    depth.value, width.value = 6, 200  # deeper and wider: both counts grow, the ratio does not move
+    assert w.result.dims == [2] + [200] * 6 + [100]
+    assert w.result.forward_count > 10 * before.forward_count and w.result.reverse_count > 10 * before.reverse_count
+    assert w.result.reverse_count / w.result.forward_count == before.reverse_count / before.forward_count == 50
+    assert w.result.agreement < 0.1  # and the two products still agree
 
 
-@pytest.mark.parametrize("width", [1, 5, 50, 500])
-def test_backprop_costs_between_two_and_three_forward_passes(width):
-    _, backprop = gradient_costs(network_dims(width, 10, 3, 2))
-    assert 2 <= backprop < 3
-    assert gradient_costs([7, 1]) == (16, 2.0)  # one layer: no dA[0], so exactly 2
+def test_show_chain_draws_both_panels_and_prints_the_readout(capsys):
+    result = show_chain(n_inputs=10, width=4, depth=1, n_outputs=2)
+    assert len(result.figure.axes) == 2
+    assert result.figure.axes[1].get_xscale() == "log"
+    assert result.readout in capsys.readouterr().out
 
 
-def test_backprop_cost_is_independent_of_m():
-    dims = [6, 9, 4, 1]
-    ratios = {backward_multiply_adds(dims, m) / forward_multiply_adds(dims, m) for m in (1, 7, 64)}
-    assert len(ratios) == 1
-
-
-def test_counts_are_what_backpropagation_really_multiplies():
-    """Count the multiply-adds of every matrix product the reference code performs."""
-    dims, m = [3, 5, 4, 2], 6
-    total = {"multiply_adds": 0}
-
-    class Counted(np.ndarray):
-        def __matmul__(self, other):
-            total["multiply_adds"] += self.shape[0] * self.shape[1] * other.shape[1]
-            return super().__matmul__(other)
-
-    rng = np.random.default_rng(0)
-    parameters = {k: v.view(Counted) for k, v in initialize_parameters(dims, seed=1).items()}
-    X = rng.standard_normal((dims[0], m)).view(Counted)
-    Y = rng.standard_normal((dims[-1], m)).view(Counted)
-    _, cache = forward_propagation(X, parameters, "tanh", "identity")
-    assert total["multiply_adds"] == forward_multiply_adds(dims, m)
-    total["multiply_adds"] = 0
-    backpropagation(cache, Y, parameters)
-    assert total["multiply_adds"] == backward_multiply_adds(dims, m)
-
-
-def test_pure_function_returns_every_number_shown():
-    result = backprop_cost(hidden_width=4, n_inputs=3, n_hidden_layers=1, n_outputs=1, max_width=10)
-    assert isinstance(result, BackpropCost)
-    assert result.layer_dims == [3, 4, 1]
-    assert result.P == 4 * 3 + 4 + 4 + 1 == 21
-    assert result.numerical_passes == 42
-    assert result.backprop_passes == pytest.approx(1 + (16 + 4) / 16)
-    assert result.speedup == pytest.approx(42 / result.backprop_passes)
-    assert "P = 21 parameters" in result.readout
-    assert len(result.curve_P) == 10 and result.curve_P[3] == 21
-    np.testing.assert_array_equal(result.curve_numerical, 2 * result.curve_P)
-    assert result.figure.axes[0].get_xscale() == "log"
-
-
-def test_slider_moves_the_counts_and_the_readout():
-    w = make_backprop_cost()
-    width = control(w, "hidden width")
-    assert width.continuous_update is False
-
-    width.value = 5
-    first = w.result
-    width.value = 60
-    second = w.result
-
-    for result, h in ((first, 5), (second, 60)):
-        assert result.hidden_width == h
-        assert result.layer_dims == [10, h, h, 1]
-        assert result.P == h * h + 13 * h + 1
-        assert result.numerical_passes == 2 * result.P  # exactly 2P
-        assert 2 <= result.backprop_passes < 3  # a small constant
-    assert second.P > 10 * first.P
-    assert second.numerical_passes / first.numerical_passes == second.P / first.P
-    assert second.backprop_passes / first.backprop_passes < 1.5  # while 2P grew 48-fold
-    assert second.readout != first.readout
-    assert f"{second.P:,}" in second.readout
+def test_random_chain_fits_and_is_seeded():
+    chain = random_chain([5, 4, 3], seed=1)
+    assert [J.shape for J in chain] == [(4, 5), (3, 4)]
+    np.testing.assert_array_equal(chain[0], random_chain([5, 4, 3], seed=1)[0])
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"hidden_width": 0}, ValueError, "hidden_width"),
-        ({"hidden_width": 2.5}, TypeError, "hidden_width"),
-        ({"n_inputs": -1}, ValueError, "n_inputs"),
-        ({"n_hidden_layers": -1}, ValueError, "n_hidden_layers"),
-        ({"max_width": 0}, ValueError, "max_width"),
+        ({"n_inputs": 0}, ValueError, "n_inputs"),
+        ({"width": 2.5}, TypeError, "width"),
+        ({"n_outputs": -1}, ValueError, "n_outputs"),
+        ({"depth": -1}, ValueError, "depth"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, error, message):
     with pytest.raises(error, match=message):
-        backprop_cost(**kwargs)
-
-
-@pytest.mark.parametrize("layer_dims", [[3], [3, 0, 1], "34", [2, 1.5]])
-def test_bad_layer_dims_are_rejected(layer_dims):
-    with pytest.raises(ValueError, match="layer_dims"):
-        parameter_count(layer_dims)
+        explore_chain(**kwargs)
+    with pytest.raises(error, match=message):
+        chain_dims(**({"n_inputs": 3, "width": 4, "depth": 1, "n_outputs": 1} | kwargs))

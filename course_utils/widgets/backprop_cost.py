@@ -1,162 +1,156 @@
-"""Explorer for notebook 04: what one gradient costs, by nudging every parameter or by backpropagation.
+"""Explorer for notebook 04: multiply a chain of Jacobians from the output end or from the input end.
 
-Costs are *counted*, never timed, so the widget shows the same numbers on every machine. The unit
-is one forward pass, measured in multiply-adds of the matrix products W[l] . A[l-1] (3.1), which
-is where a dense network spends its time.
+A network's chain rule is a product of Jacobians J_L ... J_1, with J_l of shape n_l x n_{l-1}
+(notebook 04, section 4). Matrix products can be bracketed either way and give the same Jacobian,
+but not at the same price (4.3):
 
-- Nudging every parameter with central differences costs 2 cost evaluations per parameter, so
-  2P forward passes for P parameters. Equation (4.1).
-- Backpropagation costs one forward pass and one backward pass. The backward pass makes two
-  matrix products per layer, dW[l] = (1/m) dZ[l] . A[l-1]^T and dA[l-1] = W[l]^T . dZ[l] (the
-  second is skipped for layer 1), so its multiply-adds are at most twice the forward pass's: in
-  all, between 2 and 3 forward passes, whatever P is.
+    reverse accumulation (from the output)   n_L sum_l n_l n_{l-1} multiply-adds
+    forward accumulation (from the input)    n_0 sum_l n_l n_{l-1} multiply-adds
+
+``explore_chain`` builds a random chain of the chosen sizes, multiplies it both ways (counting
+every multiply-add the products really perform) and checks that the two products agree within
+round-off; ``show_chain`` draws the counts; ``make_chain_explorer`` puts sliders on it. Counts
+are counted, never timed, so they are the same on every machine.
+
+The cost counts of a whole gradient (4.1) live in ``course_utils.jacobians`` and are re-exported
+here for the notebook.
 """
 
 import numbers
 from dataclasses import dataclass
 
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .._validation import check_positive_int
+from ..jacobians import (  # noqa: F401  (re-exported: the notebook imports them from here too)
+    backward_multiply_adds,
+    chain_costs,
+    forward_accumulation,
+    forward_multiply_adds,
+    gradient_costs,
+    parameter_count,
+    product_roundoff_bound,
+    reverse_accumulation,
+)
+
+MAX_INPUTS, MAX_WIDTH, MAX_DEPTH, MAX_OUTPUTS = 1000, 256, 6, 100  # the sliders' ranges
 
 
-def _check_layer_dims(layer_dims):
-    if not isinstance(layer_dims, (list, tuple)) or len(layer_dims) < 2:
-        raise ValueError(f"layer_dims must be a list [n_0, n_1, ..., n_L] of at least 2 sizes, got {layer_dims!r}")
-    for position, n in enumerate(layer_dims):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-            raise ValueError(f"layer_dims[{position}] must be a positive integer, got {n!r}")
-    return [int(n) for n in layer_dims]
-
-
-def parameter_count(layer_dims):
-    """P = sum over layers of n_l * n_{l-1} (the weights W[l]) + n_l (the biases b[l]).
-
-    layer_dims: [n_0, n_1, ..., n_L]. Returns P, an int.
-    """
-    dims = _check_layer_dims(layer_dims)
-    return sum(n * n_prev + n for n_prev, n in zip(dims[:-1], dims[1:], strict=True))
-
-
-def forward_multiply_adds(layer_dims, m=1):
-    """Multiply-adds of one forward pass: m * sum_l n_l * n_{l-1} (one product W[l] . A[l-1] per layer).
-
-    layer_dims: [n_0, ..., n_L]. m: number of examples (columns of X). Returns an int.
-    """
-    dims = _check_layer_dims(layer_dims)
-    m = check_positive_int(m, "m")
-    return m * sum(n * n_prev for n_prev, n in zip(dims[:-1], dims[1:], strict=True))
-
-
-def backward_multiply_adds(layer_dims, m=1):
-    """Multiply-adds of one backward pass.
-
-    Every layer computes dW[l] = (1/m) dZ[l] . A[l-1]^T (n_l * n_{l-1} * m multiply-adds, (5.2));
-    layers 2..L also compute dA[l-1] = W[l]^T . dZ[l] (the same count, (5.4)); dA[0] is never
-    needed. layer_dims: [n_0, ..., n_L]. m: number of examples. Returns an int.
-    """
-    dims = _check_layer_dims(layer_dims)
-    m = check_positive_int(m, "m")
-    products = [n * n_prev for n_prev, n in zip(dims[:-1], dims[1:], strict=True)]
-    return m * (sum(products) + sum(products[1:]))
-
-
-def gradient_costs(layer_dims):
-    """Cost of one full gradient, in forward passes, for both methods.
-
-    layer_dims: [n_0, ..., n_L].
-    Returns (numerical, backprop):
-        numerical  2P, an int: central differences evaluate the cost twice per parameter (4.1)
-        backprop   1 + backward/forward multiply-adds, a float in [2, 3): one forward pass plus
-                   one backward pass, independent of m
-    """
-    numerical = 2 * parameter_count(layer_dims)
-    backprop = 1 + backward_multiply_adds(layer_dims) / forward_multiply_adds(layer_dims)
-    return numerical, backprop
-
-
-def network_dims(hidden_width, n_inputs=10, n_hidden_layers=2, n_outputs=1):
-    """[n_inputs, hidden_width, ..., hidden_width, n_outputs] with n_hidden_layers hidden layers."""
-    hidden_width = check_positive_int(hidden_width, "hidden_width")
+def chain_dims(n_inputs, width, depth, n_outputs):
+    """[n_inputs, width, ..., width, n_outputs] with ``depth`` inner sizes (depth >= 0)."""
     n_inputs = check_positive_int(n_inputs, "n_inputs")
+    width = check_positive_int(width, "width")
     n_outputs = check_positive_int(n_outputs, "n_outputs")
-    if isinstance(n_hidden_layers, bool) or not isinstance(n_hidden_layers, numbers.Integral) or n_hidden_layers < 0:
-        raise ValueError(f"n_hidden_layers must be an integer >= 0, got {n_hidden_layers!r}")
-    return [n_inputs] + [hidden_width] * int(n_hidden_layers) + [n_outputs]
+    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 0:
+        raise ValueError(f"depth must be an integer >= 0 (the number of inner layers), got {depth!r}")
+    return [n_inputs] + [width] * int(depth) + [n_outputs]
+
+
+def random_chain(dims, seed=0):
+    """Random Jacobians [J_1, ..., J_L] for sizes dims = [n_0, ..., n_L]: J_l ~ N(0, 1/n_{l-1}), n_l x n_{l-1}."""
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((n, n_prev)) / np.sqrt(n_prev) for n_prev, n in zip(dims[:-1], dims[1:], strict=True)]
 
 
 @dataclass
-class BackpropCost:
-    """What the widget shows for one slider position (costs in forward passes)."""
+class ChainResult:
+    """What the chain explorer shows for one setting of its sliders."""
 
-    hidden_width: int
-    layer_dims: list
-    P: int  # number of parameters
-    numerical_passes: int  # 2P (4.1)
-    backprop_passes: float  # one forward + one backward pass, in [2, 3)
-    speedup: float  # numerical_passes / backprop_passes
-    readout: str  # the sentence printed above the plot
-    curve_P: np.ndarray  # P for every hidden width 1 .. max_width (x axis of the plot)
-    curve_numerical: np.ndarray  # 2P for each
-    curve_backprop: np.ndarray  # backprop's forward passes for each
-    figure: object  # the matplotlib Figure
+    dims: list  # [n_0, ..., n_L]
+    reverse_count: int  # multiply-adds the reverse products performed
+    forward_count: int  # multiply-adds the forward products performed
+    reverse_steps: list  # multiply-adds of each step, l = 1 .. L
+    forward_steps: list
+    agreement: float  # worst |reverse - forward| over its round-off bound: at most 1 means "the same"
+    winner: str  # "reverse", "forward" or "tie"
+    readout: str  # the sentence printed under the plot
+    figure: object = None
 
 
-def backprop_cost(hidden_width=20, n_inputs=10, n_hidden_layers=2, n_outputs=1, max_width=100):
-    """Count the forward passes one gradient costs, and plot both methods against P.
+def explore_chain(n_inputs=100, width=64, depth=3, n_outputs=1, seed=0):
+    """Multiply a random Jacobian chain both ways; count the multiply-adds and compare the products.
 
-    The network is [n_inputs, hidden_width (x n_hidden_layers), n_outputs]; the curves run over
-    hidden widths 1 .. max(max_width, hidden_width), with a marker at the chosen width.
-    All sizes are positive ints (n_hidden_layers may be 0). Costs are in forward passes
-    (multiply-adds of one forward pass); P is a number of parameters. Draws the figure with
-    plt.show() and returns a BackpropCost with every number shown.
+    The chain has sizes chain_dims(n_inputs, width, depth, n_outputs) (depth inner sizes of
+    ``width``). Each product step is counted as it is performed (p q r multiply-adds for a p x q
+    times q x r product). Returns a ChainResult (figure None).
     """
-    max_width = check_positive_int(max_width, "max_width")
-    dims = network_dims(hidden_width, n_inputs, n_hidden_layers, n_outputs)
-    P = parameter_count(dims)
-    numerical, backprop = gradient_costs(dims)
-    speedup = numerical / backprop
+    dims = chain_dims(n_inputs, width, depth, n_outputs)
+    chain = random_chain(dims, seed)
+    reverse, reverse_count = reverse_accumulation(chain)
+    forward, forward_count = forward_accumulation(chain)
+    difference = np.abs(reverse - forward)
+    agreement = float((difference / product_roundoff_bound(chain)).max())
+    n_0, n_L = dims[0], dims[-1]
+    weights = [n * n_prev for n_prev, n in zip(dims[:-1], dims[1:], strict=True)]
+    winner = "tie" if n_0 == n_L else ("reverse" if n_L < n_0 else "forward")
+    factor = max(forward_count, reverse_count) / min(forward_count, reverse_count)
+    verdict = ("a tie: n_0 = n_L" if winner == "tie" else
+               f"{winner} accumulation is {factor:.3g}x cheaper (n_0 / n_L = {n_0 / n_L:.3g})")
+    same = "the same" if agreement <= 1 else "DIFFERENT"
+    readout = (f"chain {dims}: reverse {reverse_count:,} multiply-adds, forward {forward_count:,}; {verdict}. "
+               f"Both give {same} {n_L}×{n_0} Jacobian (within round-off).")
+    return ChainResult(dims, reverse_count, forward_count, [n_L * w for w in weights], [n_0 * w for w in weights],
+                       agreement, winner, readout)
 
-    widths = np.arange(1, max(max_width, hidden_width) + 1)
-    curve_dims = [network_dims(int(w), n_inputs, n_hidden_layers, n_outputs) for w in widths]
-    curve_P = np.array([parameter_count(d) for d in curve_dims])
-    costs = np.array([gradient_costs(d) for d in curve_dims])
-    curve_numerical, curve_backprop = costs[:, 0], costs[:, 1]
 
-    readout = (f"P = {P:,} parameters: nudging needs {numerical:,} forward passes, "
-               f"backpropagation {backprop:.3g} ({speedup:,.0f}x fewer)")
-    figure = _draw(curve_P, curve_numerical, curve_backprop, P, numerical, backprop, dims)
-    print(readout)
+def show_chain(n_inputs=100, width=64, depth=3, n_outputs=1, seed=0):
+    """The explorer's function: ``explore_chain``, then two plots.
+
+    Left: the multiply-adds of each step, reverse beside forward. Right: the two totals (4.3) as
+    the number of inputs n_0 varies (the other sizes fixed), with the chosen n_0 marked: the lines
+    cross at n_0 = n_L. Prints the readout; returns the ChainResult with its figure.
+    """
+    import matplotlib.pyplot as plt
+
+    result = explore_chain(n_inputs, width, depth, n_outputs, seed)
+    dims = result.dims
+    fig, (ax_steps, ax_total) = plt.subplots(1, 2, figsize=(10, 3.5))
+    steps = np.arange(1, len(dims))
+    ax_steps.bar(steps - 0.2, result.reverse_steps, width=0.4, color="tab:blue", label="reverse (from the output)")
+    ax_steps.bar(steps + 0.2, result.forward_steps, width=0.4, color="tab:orange", label="forward (from the input)")
+    ax_steps.set_yscale("log")
+    ax_steps.set_xticks(steps, [f"$J_{{{l}}}$" for l in steps])
+    ax_steps.set_xlabel("the step that multiplies in $J_l$")
+    ax_steps.set_ylabel("multiply-adds")
+    ax_steps.set_title(f"chain {dims}", fontsize=9)
+    ax_steps.legend(fontsize=8, loc="lower left")
+
+    inputs = np.unique(np.geomspace(1, MAX_INPUTS, 60).astype(int))
+    totals = np.array([chain_costs([int(n)] + dims[1:]) for n in inputs])
+    ax_total.loglog(inputs, totals[:, 0], color="tab:blue", label=r"reverse: $n_L\,\Sigma_l\, n_l n_{l-1}$")
+    ax_total.loglog(inputs, totals[:, 1], color="tab:orange", label=r"forward: $n_0\,\Sigma_l\, n_l n_{l-1}$")
+    ax_total.plot([dims[0]], [result.reverse_count], "o", color="tab:blue")
+    ax_total.plot([dims[0]], [result.forward_count], "o", color="tab:orange")
+    ax_total.axvline(dims[-1], color="grey", linestyle=":", label=f"$n_0 = n_L = {dims[-1]}$")
+    ax_total.set_xlabel("number of inputs $n_0$ (other sizes as chosen)")
+    ax_total.set_ylabel("multiply-adds in all")
+    ax_total.set_title(f"{result.winner} wins" if result.winner != "tie" else "a tie", fontsize=9)
+    ax_total.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    result.figure = fig
     plt.show()
-    return BackpropCost(int(hidden_width), dims, P, numerical, backprop, speedup, readout,
-                        curve_P, curve_numerical, curve_backprop, figure)
+    print(result.readout)
+    return result
 
 
-def _draw(curve_P, curve_numerical, curve_backprop, P, numerical, backprop, dims):
-    figure, ax = plt.subplots(figsize=(6, 3.5))
-    ax.loglog(curve_P, curve_numerical, color="tab:red", label="central differences: $2P$")
-    ax.loglog(curve_P, curve_backprop, color="tab:blue", label="backpropagation: forward + backward")
-    ax.plot([P], [numerical], "o", color="tab:red")
-    ax.plot([P], [backprop], "o", color="tab:blue")
-    ax.vlines(P, backprop, numerical, colors="grey", linestyles=":")
-    ax.set_xlabel("number of parameters $P$")
-    ax.set_ylabel("cost of one gradient\n(forward passes)")
-    ax.set_title(f"network {dims}: P = {P:,}", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left")
-    figure.tight_layout()
-    return figure
+def make_chain_explorer(n_inputs=100, width=64, depth=3, n_outputs=1):
+    """Sliders for n_0, the inner width, the depth and n_L on ``show_chain``.
 
-
-def make_backprop_cost(hidden_width=20, n_inputs=10, n_hidden_layers=2, n_outputs=1, max_width=100):
-    """A hidden-width slider (which sets P) on the cost plot of ``backprop_cost``.
-
-    Returns an ``ipywidgets.interactive``; its ``.result`` is the latest BackpropCost.
+    Returns an ``ipywidgets.interactive``; its ``.result`` is the latest ChainResult.
     """
-    slider = widgets.IntSlider(value=hidden_width, min=1, max=max_width, step=1,
-                               description="hidden width", continuous_update=False,
-                               style={"description_width": "initial"})
-    return widgets.interactive(backprop_cost, hidden_width=slider, n_inputs=widgets.fixed(n_inputs),
-                               n_hidden_layers=widgets.fixed(n_hidden_layers),
-                               n_outputs=widgets.fixed(n_outputs), max_width=widgets.fixed(max_width))
+    import ipywidgets as widgets
+
+    style, layout = {"description_width": "11em"}, widgets.Layout(width="600px")
+
+    def slider(value, top, description):
+        return widgets.IntSlider(value=value, min=1, max=top, description=description, continuous_update=False,
+                                 style=style, layout=layout)
+
+    return widgets.interactive(
+        show_chain,
+        n_inputs=slider(n_inputs, MAX_INPUTS, "inputs n_0"),
+        width=slider(width, MAX_WIDTH, "inner width n_l"),
+        depth=slider(depth, MAX_DEPTH, "inner layers"),
+        n_outputs=slider(n_outputs, MAX_OUTPUTS, "outputs n_L"),
+        seed=widgets.fixed(0),
+    )
