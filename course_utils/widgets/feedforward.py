@@ -4,10 +4,11 @@ Two widgets, each a pure function wrapped by a ``make_*`` function:
 
 - ``init_scale_histograms`` / ``make_init_scale_explorer``: how the scale of the initial weights
   (a multiple of He's scale, equation (3.6)) makes the activations of a deep network collapse,
-  stay put or explode, layer by layer (``activation_spread`` computes the numbers).
+  stay put, explode or saturate, layer by layer, and what that does to the gradients flowing back
+  (``activation_spread`` computes the numbers: the forward spread and the backward one).
 - ``moons_decision_boundary`` / ``make_architecture_explorer``: train a small network on the moons
-  data with a chosen hidden activation, width and depth, and draw its decision boundary
-  (``train_moons_classifier`` computes the numbers).
+  data with a chosen hidden activation, width, depth, learning rate and number of epochs, and draw
+  its decision boundary and cost curve (``train_moons_classifier`` computes the numbers).
 """
 
 import ipywidgets as widgets
@@ -15,36 +16,43 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._validation import HIDDEN_ACTIVATIONS, check_name, check_positive_int, check_positive_number
+from ..activations import activation_backward
 from ..datasets import make_moons
+from ..layers import linear_backward
 from ..metrics import accuracy
 from ..network import forward_propagation, initialize_parameters, predict
 from ..plotting import plot_decision_boundary
 from ..training import train
 
-SPREAD_ACTIVATIONS = ("relu", "tanh")
+SPREAD_ACTIVATIONS = ("relu", "tanh", "sigmoid")
+STYLE = {"description_width": "110px"}  # wide enough for every description: nothing is cut off
 
 
 # --- (a) initialisation scale ------------------------------------------------------------------
 
 
 def activation_spread(scale=1.0, activation="relu", depth=10, width=100, m=500, seed=0):
-    """Standard deviation of every layer's activations in a deep network at initialisation.
+    """Standard deviation of every layer's activations, and of its weight gradient, at initialisation.
 
     The network has ``depth`` layers of ``width`` units, all with the same activation, and no
     training. Its weights are He's (3.6), W[l] ~ N(0, 2 / n_{l-1}), multiplied by ``scale``: 1 is
     He, 1/sqrt(2) is Xavier (the layers have equal widths), 0.01 / sqrt(2 / width) is "small".
-    The input X (width x m) holds standard normal numbers.
+    The input X (width x m) holds standard normal numbers. For the backward pass, a standard normal
+    gradient dA[depth] arrives at the last layer (as from some cost) and is carried back through
+    every layer with (5.1)-(5.4): dZ = dA * g'(Z), dW = dZ . A_prev^T / m, dA_prev = W^T . dZ.
 
     scale: multiplier of the He standard deviation, a number > 0.
-    activation: "relu" or "tanh" (every layer, including the last).
+    activation: "relu", "tanh" or "sigmoid" (every layer, including the last).
     depth, width, m: number of layers, units per layer, examples (ints >= 1).
     seed: X comes from ``np.random.default_rng(seed)``, the weights from
-    ``initialize_parameters(..., seed=seed + 1)``.
+    ``initialize_parameters(..., seed=seed + 1)``, dA[depth] from ``default_rng(seed + 2)``.
 
     Returns a dict:
-        "std"          array (depth,)      std of the entries of A[1], ..., A[depth]
-        "activations"  list of depth arrays, A[l] of shape width x m
-        "scale", "activation"              the arguments, for reference
+        "std"           array (depth,)      std of the entries of A[1], ..., A[depth]
+        "gradient_std"  array (depth,)      std of the entries of dW[1], ..., dW[depth]
+        "mean_slope"    array (depth,)      mean of g'(Z[l]) over its entries, l = 1..depth
+        "activations"   list of depth arrays, A[l] of shape width x m
+        "scale", "activation"               the arguments, for reference
     """
     scale = check_positive_number(scale, "scale")
     check_name(activation, "activation", SPREAD_ACTIVATIONS)
@@ -57,18 +65,26 @@ def activation_spread(scale=1.0, activation="relu", depth=10, width=100, m=500, 
     parameters = {key: (scale * value if key[0] == "W" else value) for key, value in parameters.items()}
     _, cache = forward_propagation(X, parameters, hidden_activation=activation, output_activation=activation)
     activations = [cache[f"A{l}"] for l in range(1, depth + 1)]
-    std = np.array([A.std() for A in activations])
-    return {"std": std, "activations": activations, "scale": scale, "activation": activation}
 
-
-def _histogram_range(activation):
-    """A fixed x-range per activation, so panels compare across layers and across scales."""
-    return (-1.0, 1.0) if activation == "tanh" else (0.0, 4.0)
+    gradient_std, mean_slope = np.zeros(depth), np.zeros(depth)
+    dA = np.random.default_rng(seed + 2).standard_normal((width, m))
+    for l in range(depth, 0, -1):
+        Z = cache[f"Z{l}"]
+        mean_slope[l - 1] = activation_backward(np.ones_like(Z), Z, activation).mean()  # the mean g'(Z)
+        dZ = activation_backward(dA, Z, activation)  # (5.1)
+        dA, dW, _ = linear_backward(dZ, (cache[f"A{l - 1}"], parameters[f"W{l}"], parameters[f"b{l}"]))
+        gradient_std[l - 1] = dW.std()
+    return {"std": np.array([A.std() for A in activations]), "gradient_std": gradient_std,
+            "mean_slope": mean_slope, "activations": activations, "scale": scale, "activation": activation}
 
 
 def _draw_histogram(ax, A, activation, l, std):
-    low, high = _histogram_range(activation)
-    values = A[A > 0] if activation == "relu" else A.ravel()  # ReLU: about half are exactly 0
+    """One layer's activations: tanh and sigmoid on their own ranges (saturation piles up at the ends);
+    ReLU's non-zero values in units of the layer's std (the magnitude is in the title and the panel below)."""
+    if activation == "relu":
+        values, (low, high) = A[A > 0] / max(std, 1e-300), (0.0, 4.0)
+    else:
+        values, (low, high) = A.ravel(), ((-1.0, 1.0) if activation == "tanh" else (0.0, 1.0))
     ax.hist(np.clip(values, low, high), bins=30, range=(low, high), color="tab:blue")
     ax.set_title(f"layer {l}\nstd {std:.2g}", fontsize=8)
     ax.set_yticks([])
@@ -76,48 +92,61 @@ def _draw_histogram(ax, A, activation, l, std):
 
 
 def init_scale_histograms(scale=1.0, activation="relu", depth=10, width=100, m=500, seed=0):
-    """Draw a row of per-layer activation histograms and the spread against depth.
+    """Draw a row of per-layer activation histograms, then the spread of A[l] and of dW[l] against depth.
 
-    Top row: one histogram per layer of the entries of A[l] (for ReLU only the non-zero ones; the
-    x-range is fixed, values outside it are piled into the edge bins). Bottom: std of A[l] against
-    l on a log scale, beside the He curve (scale 1) for reference. Arguments as in
-    ``activation_spread``.
+    Top row: one histogram per layer of the entries of A[l] (tanh on [-1, 1], sigmoid on [0, 1];
+    for ReLU the non-zero ones divided by the layer's std, on [0, 4]; values outside pile into the
+    edge bins). Bottom left: std of A[l] against l on a log scale; bottom right: std of dW[l], the
+    gradient a random output gradient sends back to layer l. Both beside the He curve (scale 1).
+    Arguments as in ``activation_spread``.
 
-    Returns a dict: "std" (array (depth,), std of A[1..depth]), "last_std" (float, std of the last
-    layer's activations), "ratio" (float, last std / first std), "figure" (the matplotlib Figure).
+    Returns a dict: "std" (array (depth,), std of A[1..depth]), "gradient_std" (array (depth,), std
+    of dW[1..depth]), "last_std" (float, std of the last layer's activations), "ratio" (float,
+    last std / first std), "gradient_ratio" (float, std of dW[1] / std of dW[depth]: above 1 the
+    gradients grow on their way back, below 1 they vanish), "mean_slope" (array (depth,), mean g'(Z[l]))
+    and "figure" (the matplotlib Figure).
     """
     spread = activation_spread(scale, activation, depth, width, m, seed)
-    reference = activation_spread(1.0, activation, depth, width, m, seed)["std"]
-    std = spread["std"]
-    fig = plt.figure(figsize=(10, 3.5), layout="constrained")
-    grid = fig.add_gridspec(2, depth, height_ratios=[1, 1.1])
+    reference = activation_spread(1.0, activation, depth, width, m, seed)
+    std, gradient_std = spread["std"], spread["gradient_std"]
+    fig = plt.figure(figsize=(10, 4.6), layout="constrained")
+    grid = fig.add_gridspec(2, depth, height_ratios=[1, 1.3])
     for l in range(1, depth + 1):
         ax = fig.add_subplot(grid[0, l - 1])
         _draw_histogram(ax, spread["activations"][l - 1], activation, l, std[l - 1])
-    ax = fig.add_subplot(grid[1, :])
     layers = np.arange(1, depth + 1)
-    ax.semilogy(layers, reference, "--", color="grey", label="scale 1 (He)")
-    ax.semilogy(layers, std, "o-", color="tab:blue", label=f"scale {scale:.3g}")
-    ax.set_xlabel("layer l")
-    ax.set_ylabel("std of A[l]")
-    ax.set_xticks(layers)
-    both = np.concatenate([std, reference])
-    ax.set_ylim(both.min() / 3, both.max() * 3)
-    ax.legend(fontsize=8, loc="best")
-    shown = "non-zero activations" if activation == "relu" else "activations"
-    fig.suptitle(f"{activation} network, weights = {scale:.3g} x He scale: histograms of the {shown}", fontsize=9)
+    half = depth // 2
+    for panel, (values, he_values, label) in enumerate([(std, reference["std"], "std of A[l] (forward)"),
+                                                        (gradient_std, reference["gradient_std"],
+                                                         "std of dW[l] (backward)")]):
+        ax = fig.add_subplot(grid[1, :half] if panel == 0 else grid[1, half:])
+        ax.semilogy(layers, he_values, "--", color="grey", label="scale 1 (He)")
+        ax.semilogy(layers, values, "o-", color="tab:blue" if panel == 0 else "tab:red", label=f"scale {scale:.3g}")
+        ax.set_xlabel("layer l")
+        ax.set_ylabel(label, fontsize=8)
+        ax.set_xticks(layers)
+        both = np.concatenate([values, he_values])
+        ax.set_ylim(both.min() / 3, both.max() * 3)
+        ax.legend(fontsize=7, loc="best")
+    shown = "non-zero activations / their std" if activation == "relu" else "activations"
+    fig.suptitle(f"{activation} network, weights = {scale:.3g} x He scale: histograms of the {shown}; "
+                 f"mean g'(Z) from {spread['mean_slope'].min():.2f} to {spread['mean_slope'].max():.2f}", fontsize=9)
     plt.show()
-    return {"std": std, "last_std": float(std[-1]), "ratio": float(std[-1] / std[0]), "figure": fig}
+    return {"std": std, "gradient_std": gradient_std, "last_std": float(std[-1]), "ratio": float(std[-1] / std[0]),
+            "gradient_ratio": float(gradient_std[0] / gradient_std[-1]), "mean_slope": spread["mean_slope"],
+            "figure": fig}
 
 
 def make_init_scale_explorer(depth=10, width=100, m=500, seed=0):
-    """A log slider for the weight scale (a multiple of He's) and an activation picker.
+    """A log slider for the weight scale (a multiple of He's, 0.01 .. 10) and an activation picker.
 
     Returns an ``ipywidgets.interactive``; its ``.result`` is the dict of ``init_scale_histograms``.
     """
-    scale = widgets.FloatLogSlider(value=1.0, base=10, min=-2, max=1, step=0.05, description="scale x He",
-                                   readout_format=".3g", continuous_update=False)
-    activation = widgets.Dropdown(options=list(SPREAD_ACTIVATIONS), value="relu", description="activation")
+    scale = widgets.FloatLogSlider(value=1.0, base=10, min=-2, max=1, step=0.01, description="scale × He",
+                                   readout_format=".3g", continuous_update=False, style=STYLE,
+                                   layout=widgets.Layout(width="600px"))
+    activation = widgets.Dropdown(options=list(SPREAD_ACTIVATIONS), value="relu", description="activation",
+                                  style=STYLE, layout=widgets.Layout(width="300px"))
     return widgets.interactive(init_scale_histograms, scale=scale, activation=activation, depth=widgets.fixed(depth),
                                width=widgets.fixed(width), m=widgets.fixed(m), seed=widgets.fixed(seed))
 
@@ -154,7 +183,9 @@ def train_moons_classifier(activation="relu", width=16, depth=1, epochs=1000, le
 def moons_decision_boundary(activation="relu", width=16, depth=1, epochs=1000, learning_rate=0.5, m=200, seed=0):
     """Train as ``train_moons_classifier`` does, then draw the decision boundary and the cost curve.
 
-    Returns a dict: "accuracy" (float, training accuracy), "final_cost" (float), "figure".
+    The cost is drawn on a log scale, so a plateau (a flat stretch: the network is stuck, not slow)
+    and the fall after it are both visible.
+    Returns a dict: "accuracy" (float, training accuracy), "final_cost" (float), "costs", "figure".
     """
     result = train_moons_classifier(activation, width, depth, epochs, learning_rate, m, seed)
     parameters = result["parameters"]
@@ -162,29 +193,39 @@ def moons_decision_boundary(activation="relu", width=16, depth=1, epochs=1000, l
     def predict_fn(points):
         return predict(points, parameters, hidden_activation=activation)
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), gridspec_kw={"width_ratios": [1.2, 1]})
-    title = f"{result['layer_dims']}, {activation}: training accuracy {result['accuracy']:.3f}"
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1.2, 1]})
+    title = f"{result['layer_dims']}, {activation}, α = {learning_rate:.3g}: training accuracy {result['accuracy']:.3f}"
     plot_decision_boundary(predict_fn, result["X"], result["Y"], ax=left, resolution=150, title=title)
     left.title.set_fontsize(9)
-    right.plot(np.arange(1, epochs + 1), result["costs"])
+    right.semilogy(np.arange(1, epochs + 1), result["costs"])
     right.set_xlabel("epoch")
-    right.set_ylabel("cost J (cross-entropy)")
-    right.set_ylim(bottom=0)
+    right.set_ylabel("cost J (cross-entropy), log scale")
+    right.set_title(f"final cost {result['costs'][-1]:.3g} after {epochs} epochs", fontsize=9)
     fig.tight_layout()
     plt.show()
-    return {"accuracy": result["accuracy"], "final_cost": result["costs"][-1], "figure": fig}
+    return {"accuracy": result["accuracy"], "final_cost": result["costs"][-1], "costs": result["costs"],
+            "figure": fig}
 
 
 def make_architecture_explorer(epochs=1000, learning_rate=0.5, m=200, seed=0):
-    """A Dropdown for the hidden activation and IntSliders for the hidden width (1-32) and depth (1-4).
+    """The hidden activation, width (1-32), depth (1-4), learning rate (1/32-8, powers of 2^(1/4)), epochs (100-3000).
 
-    The ranges are kept small so that each redraw (training plus drawing) takes under a second.
+    Each redraw trains the network afresh (full-batch gradient descent); the ranges keep it to a
+    second or two.
 
     Returns an ``ipywidgets.interactive``; its ``.result`` is the dict of ``moons_decision_boundary``.
     """
-    activation = widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="relu", description="activation")
-    width = widgets.IntSlider(value=16, min=1, max=32, description="width", continuous_update=False)
-    depth = widgets.IntSlider(value=1, min=1, max=4, description="hidden layers", continuous_update=False)
+    layout = widgets.Layout(width="520px")
+    activation = widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="relu", description="activation",
+                                  style=STYLE, layout=widgets.Layout(width="300px"))
+    width = widgets.IntSlider(value=16, min=1, max=32, description="width", continuous_update=False, style=STYLE,
+                              layout=layout)
+    depth = widgets.IntSlider(value=1, min=1, max=4, description="hidden layers", continuous_update=False,
+                              style=STYLE, layout=layout)
+    rate = widgets.FloatLogSlider(value=check_positive_number(learning_rate, "learning_rate"), base=2,
+                                  min=-5, max=3, step=0.25, description="learning rate α",
+                                  readout_format=".3g", continuous_update=False, style=STYLE, layout=layout)
+    steps = widgets.IntSlider(value=check_positive_int(epochs, "epochs"), min=100, max=3000, step=100,
+                              description="epochs", continuous_update=False, style=STYLE, layout=layout)
     return widgets.interactive(moons_decision_boundary, activation=activation, width=width, depth=depth,
-                               epochs=widgets.fixed(epochs), learning_rate=widgets.fixed(learning_rate),
-                               m=widgets.fixed(m), seed=widgets.fixed(seed))
+                               epochs=steps, learning_rate=rate, m=widgets.fixed(m), seed=widgets.fixed(seed))
