@@ -84,6 +84,17 @@ def test_widget_cost_changes_when_w_moves():
     assert len(after["figure"].axes) == 2  # the line over the data, and the dot on the bowl J(w, b)
 
 
+def test_moving_b_alone_shifts_dJ_db_by_exactly_that_amount():
+    """dJ/db is the mean residual, and b moves every residual by the same amount: the shift is exact up to
+    round-off of residuals of size ~3 (1e-15); 1e-12 is a wide margin."""
+    widget = make_linear_fit_explorer()
+    control(widget, "intercept").value = 0.5
+    before = widget.result["slopes"]
+    control(widget, "intercept").value = 1.25
+    after = widget.result["slopes"]
+    assert after[1] - before[1] == pytest.approx(0.75, abs=1e-12)
+
+
 def test_the_sliders_can_reach_the_least_squares_cost_within_0_01():
     """The notebook asks for J within 0.01 of the best: the 0.01 grid of the sliders gets there."""
     X, Y = line_data()
