@@ -2,8 +2,10 @@
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, _activation_backward, activation_backward
+from ..activations import ACTIVATIONS, _activation_backward, _activation_forward, activation_backward, softmax
+from ..datasets import one_hot
 from ..layers import _linear_backward, linear_backward
+from ..losses import output_layer_dZ
 from ..network import _backward, backpropagation, forward_propagation, initialize_parameters
 from ._core import Exercise, Mistake, register
 from ._random import away_from_zero, layer_sizes
@@ -85,6 +87,53 @@ register(Exercise(
                 "its m columns, dZ.sum(axis=1, keepdims=True)."),
     ),
     hint="dW = dZ @ A_prev.T / m (5.2), db = dZ.sum(axis=1, keepdims=True) / m (5.3), dA_prev = W.T @ dZ (5.4).",
+))
+
+
+# (5.5) the output layer's dZ ---------------------------------------------------------------------
+def _output_cases(rng):
+    cases = []
+    for i, output in enumerate(["identity", "sigmoid", "softmax", "tanh"] * 2 + ["tanh"]):
+        n = 3 if output == "softmax" else int(rng.integers(1, 4))
+        m = 1 if i == 0 else int(rng.integers(2, 7))
+        ZL = rng.standard_normal((n, m))
+        if output == "sigmoid":
+            Y = (rng.random((n, m)) < 0.5).astype(float)
+        elif output == "softmax":
+            Y = one_hot(rng.integers(0, n, m), n)
+        else:
+            Y = 0.5 * rng.standard_normal((n, m))
+        cases.append((_activation_forward(ZL, output), ZL, Y, output))
+    return cases
+
+
+def _g_prime_twice(AL, ZL, Y, output_activation):
+    """(5.1) applied with dA = A - Y to every pair, also where the loss already cancelled g'."""
+    if output_activation == "softmax":
+        return (AL - Y) * softmax(ZL) * (1 - softmax(ZL))
+    return (AL - Y) * ACTIVATIONS[output_activation][1](ZL)
+
+
+register(Exercise(
+    name="output_layer_dZ",
+    equation="(5.5)",
+    reference=output_layer_dZ,
+    cases=_output_cases,
+    outputs=("dZ",),
+    argument_names=("AL", "ZL", "Y", "output_activation"),
+    mistakes=(
+        Mistake("shortcut_without_g_prime", lambda AL, ZL, Y, output_activation: AL - Y,
+                "dZ = A - Y holds only where loss and activation cancel (identity, sigmoid, softmax with their "
+                "losses); for a tanh output with half squared error use (5.1): dZ = (A - Y) * (1 - A^2)."),
+        Mistake("extra_1_over_m", lambda AL, ZL, Y, output_activation: output_layer_dZ(AL, ZL, Y, output_activation)
+                / Y.shape[1],
+                "dZ is m times too small: in this course dZ is the gradient of the summed loss, A - Y with no 1/m "
+                "(5.5); the single 1/m goes into dW and db (the 1/m rule, (5.7))."),
+        Mistake("g_prime_twice", _g_prime_twice,
+                "for sigmoid and softmax with cross-entropy the loss's derivative already divides by g'(Z), so "
+                "the chain rule collapses to A - Y (5.5); multiplying by g'(Z) again counts the slope twice."),
+    ),
+    hint="identity, sigmoid, softmax: dZ = AL - Y (5.5). tanh (half squared error): dZ = (AL - Y) * (1 - AL**2), (5.1).",
 ))
 
 
