@@ -19,7 +19,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 
 project = "Demystifying Deep Learning"
 author = "the course's authors"
-copyright = "the course's authors; MIT licence"  # noqa: A001 (Sphinx's name)
+html_show_copyright = False
 
 extensions = [
     "myst_nb",

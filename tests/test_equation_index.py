@@ -48,6 +48,8 @@ NB05 = [
     ("markdown", "## 4 Output\n\n$$dA = W^T dZ$$ (5.4)\n\n$$Z = 0 \\tag{5.5}$$ and $$Q \\tag{5.6}$$"),
     ("markdown", "```\n# not a heading (5.7)\n$$ y \\tag{5.7} $$\n```"),
     ("code", "x = 1  # (5.8) in code is not read"),
+    ("markdown", "$$\\begin{align} a &= 1 \\tag{5.10} \\\\ b &= \\sum_{\\substack{h \\\\ p}} 2 \\tag{5.11} \\end{align}$$"),
+    ("markdown", "$$x = \\sum_{\\substack{h \\\\ p}} y \\tag{5.12}$$"),
 ]
 NB02 = [
     ("markdown", "# 02 · Descent\n\n$$J = \\frac{1}{2m} \\sum (\\hat y - y)^2 \\tag{2.1}$$\n\nAgain: $$dW \\tag{5.2}$$")
@@ -68,6 +70,10 @@ def half_mse(a):
     """(2.1)"""
 
 
+def rows():
+    """(5.10)-(5.12)"""
+
+
 class Tensor:
     """A tensor."""
 
@@ -86,7 +92,7 @@ def helper():
 
 
 def test_a():
-    x = 1  # (5.2)
+    x = 1  # (5.2), and (5.10)–(5.12)
     assert x
 
 
@@ -135,6 +141,10 @@ def test_derivation_is_the_display_in_its_own_notebook(repo):
     assert index.equations["5.3"].derivation.formula == "db = \\frac1m \\sum_i dZ"
     assert index.equations["5.4"].derivation.formula == "dA = W^T dZ"
     assert index.equations["5.4"].derivation.heading[3] == "4 Output"
+    # a display with one ID per row: each gets its row, without the alignment; \\\\ inside braces is no row
+    assert index.equations["5.10"].derivation.formula == "a = 1"
+    assert index.equations["5.11"].derivation.formula == "b = \\sum_{\\substack{h \\\\ p}} 2"
+    assert index.equations["5.12"].derivation.formula == "x = \\sum_{\\substack{h \\\\ p}} y"
     # fenced code and code cells are not read; a notebook without a number is not part of the course
     assert "5.7" not in index.equations and "5.8" not in index.equations
     assert sorted(index.notebooks) == [2, 5]

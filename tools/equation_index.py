@@ -9,7 +9,8 @@ The course numbers its equations (5.2) = notebook 05, equation 2. This module re
   underscore, in a module without one, outside the ``exercises`` checks) **implements** every ID
   its docstring mentions, e.g. "Equation (5.2)" or "(5.2)-(5.4)";
 - the tests (``tests/**/*.py``): a test **checks** every ID that its docstring or a comment in it
-  mentions (a mention outside any function belongs to the whole file);
+  mentions (a mention outside any function belongs to the whole file; the index's own tests,
+  ``tests/test_equation_index.py``, check no equation);
 - the exercises (``course_utils/exercises/nbNN.py``): the ``equation=`` of each ``Exercise``;
 - ``docs/test_only_equations.txt``: the IDs that no function implements on purpose (a property or a
   definition that only a test can check, such as (1.3) sigma(-z) = 1 - sigma(z)), each with a reason.
@@ -44,6 +45,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEST_ONLY_FILE = Path("docs") / "test_only_equations.txt"
 MAX_CHAPTER = 13  # notebooks 00 .. 13
+NOT_CHECKS = {"tests/test_equation_index.py"}  # the index's own tests: their examples check no equation
 
 _ID = r"\((\d{1,2})\.(\d{1,2})\)"
 ID_RE = re.compile(_ID)
@@ -56,6 +58,7 @@ DISPLAY_RE = re.compile(
 )
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+ENV_RE = re.compile(r"\\(?:begin|end)\{(?:align|aligned|gather|gathered|equation|split|multline)\*?\}")
 NOTEBOOK_RE = re.compile(r"^(\d{2})_\w+\.ipynb$")
 
 
@@ -227,14 +230,32 @@ def clean_formula(latex: str, eid: str) -> str:
     return text
 
 
-def _split_rows(latex: str, eid: str) -> str:
-    """The row of a multi-row display (rows split by \\\\) that carries ``eid``, or the whole display."""
-    rows = re.split(r"\\\\", latex)
-    if len(rows) > 1:
-        mine = [r for r in rows if eid in find_ids(r) or eid in [f"{int(a)}.{int(b)}" for a, b in TAG_RE.findall(r)]]
-        if len(mine) == 1:
-            return mine[0]
-    return latex
+def _top_level_rows(latex: str) -> list[str]:
+    """The rows of a display, split at the \\\\ that are not inside braces (as in \\substack{a \\\\ b})."""
+    rows, depth, start, i = [], 0, 0, 0
+    while i < len(latex):
+        if latex.startswith("\\\\", i) and depth == 0:
+            rows.append(latex[start:i])
+            start = i = i + 2
+            continue
+        if latex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        i += 1
+    return rows + [latex[start:]]
+
+
+def _split_rows(latex: str, ids: list[str], eid: str) -> str:
+    """The row of a display with several IDs (one per row, split by \\\\) that carries ``eid``; else all of it."""
+    if len(ids) < 2:
+        return latex
+    inner = ENV_RE.sub("", latex)  # the rows of an align (or aligned, gather, ...) without its wrapper
+    rows = _top_level_rows(inner)
+    mine = [r for r in rows if eid in find_ids(r) or eid in [f"{int(a)}.{int(b)}" for a, b in TAG_RE.findall(r)]]
+    if len(rows) < 2 or len(mine) != 1:
+        return latex
+    return re.sub(r"(?<!\\)&", " ", mine[0])  # the alignment points mean nothing in one row
 
 
 def read_notebook(path: Path, root: Path) -> tuple[Notebook, list[tuple[str, Display]], list[tuple[str, int]]]:
@@ -261,9 +282,10 @@ def read_notebook(path: Path, root: Path) -> tuple[Notebook, list[tuple[str, Dis
                 ids += find_ids(m.group("after"))
             before = [h for h in zip(headings, cell_headings, strict=True) if h[0][0] <= m.start()]
             heading = before[-1][1] if before else current
-            for eid in dict.fromkeys(ids):
-                if _valid(*eid.split(".")):
-                    displays.append((eid, Display(notebook, ci, heading, clean_formula(_split_rows(latex, eid), eid))))
+            ids = [eid for eid in dict.fromkeys(ids) if _valid(*eid.split("."))]
+            for eid in ids:
+                formula = clean_formula(_split_rows(latex, ids, eid), eid)
+                displays.append((eid, Display(notebook, ci, heading, formula)))
         if cell_headings:
             current = cell_headings[-1]
     return notebook, displays, mentions
@@ -330,6 +352,8 @@ def test_mentions(root: Path) -> list[tuple[str, Mention]]:
     """(ID, mention) for every ID in a docstring or comment of the tests, owned by its innermost function."""
     found = []
     for path in sorted((root / "tests").rglob("*.py")):
+        if path.relative_to(root).as_posix() in NOT_CHECKS:
+            continue
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source, filename=str(path))
         spans = _owners(tree)

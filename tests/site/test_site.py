@@ -256,7 +256,7 @@ def test_widget_outputs_become_preview_and_note(tmp_path):
         "nbformat": 4, "nbformat_minor": 5,
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                      "language_info": {"name": "python"}},
-        "cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Widgets\n\n$$x = \\frac{1}{2}$$"}]
+        "cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Widgets\n\n$$x = \\sum_{\\substack{a \\\\ b}} y \\tag{1.1}$$"}]
         + [{"cell_type": "code", "id": f"c{k}", "metadata": {}, "execution_count": k + 1, "source": src,
             "outputs": [{"output_type": "display_data", "metadata": {}, "data": data}]}
            for k, (src, data) in enumerate(cells)],
@@ -279,6 +279,7 @@ def test_widget_outputs_become_preview_and_note(tmp_path):
         html_static_path = html_extra_path = html_css_files = []
         def setup(app):
             app.connect("doctree-read", course_site.widget_outputs)
+            app.connect("doctree-read", course_site.display_math_as_written)
     """)
     )
     out = tmp_path / "html"
@@ -297,6 +298,8 @@ def test_widget_outputs_become_preview_and_note(tmp_path):
     assert "interactive(children=" not in body
     assert "100%|##########| 3/3" in body
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+    # the display reaches MathJax as written, not wrapped in a split environment that rejects \tag
+    assert "\\[x = \\sum_{\\substack{a \\\\ b}} y \\tag{1.1}\\]" in body and "begin{split}" not in body
 
 
 def _open(p, page_name):
@@ -316,15 +319,11 @@ def test_screenshots(site, offline_page):
         shots[f"notebooks/{with_preview[0].stem}"] = "widget_preview.png"
     for page_name, name in shots.items():
         _open(offline_page, page_name)
-        selector = (
-            "p.widget-note"
-            if name == "widget_preview.png"
-            else "div.math"
-            if page_name.startswith("notebooks/")
-            else "div.equation-entry"
-        )
-        offline_page.page.locator(selector).first.scroll_into_view_if_needed()
-        offline_page.page.evaluate("() => window.scrollBy(0, -350)")
+        # a widget's preview; a notebook's first display equation; the index's entries for notebook 05
+        selector = {"widget_preview.png": "p.widget-note", "equation_index.png": "div.equation-entry[id^=eq-5-]"}
+        target = offline_page.page.locator(selector.get(name, "div.math")).first
+        target.scroll_into_view_if_needed()
+        offline_page.page.evaluate("() => window.scrollBy(0, -120)")
         offline_page.page.screenshot(path=str(SCREENSHOTS / name))
         assert (SCREENSHOTS / name).stat().st_size > 10_000, f"{name} is (nearly) empty"
     assert not offline_page.blocked and not offline_page.errors
