@@ -48,7 +48,8 @@ NB05 = [
     ("markdown", "## 4 Output\n\n$$dA = W^T dZ$$ (5.4)\n\n$$Z = 0 \\tag{5.5}$$ and $$Q \\tag{5.6}$$"),
     ("markdown", "```\n# not a heading (5.7)\n$$ y \\tag{5.7} $$\n```"),
     ("code", "x = 1  # (5.8) in code is not read"),
-    ("markdown", "$$\\begin{align} a &= 1 \\tag{5.10} \\\\ b &= \\sum_{\\substack{h \\\\ p}} 2 \\tag{5.11} \\end{align}$$"),
+    ("markdown", "$$\\begin{align} a &= 1 \\tag{5.10} \\\\\n"
+                 " b &= \\sum_{\\substack{h \\\\ p}} 2 \\tag{5.11} \\end{align}$$"),
     ("markdown", "$$x = \\sum_{\\substack{h \\\\ p}} y \\tag{5.12}$$"),
 ]
 NB02 = [

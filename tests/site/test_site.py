@@ -241,6 +241,9 @@ def _png() -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
+MARKDOWN = "# Widgets\n\n$$x = \\sum_{\\substack{a \\\\ b}} y \\tag{1.1}$$"
+
+
 def test_widget_outputs_become_preview_and_note(tmp_path):
     """show_widget's output shows its picture and note; an old display(make_x()) shows a note; a
     progress bar keeps its text; no widget view reaches the page."""
@@ -256,7 +259,7 @@ def test_widget_outputs_become_preview_and_note(tmp_path):
         "nbformat": 4, "nbformat_minor": 5,
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                      "language_info": {"name": "python"}},
-        "cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Widgets\n\n$$x = \\sum_{\\substack{a \\\\ b}} y \\tag{1.1}$$"}]
+        "cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": MARKDOWN}]
         + [{"cell_type": "code", "id": f"c{k}", "metadata": {}, "execution_count": k + 1, "source": src,
             "outputs": [{"output_type": "display_data", "metadata": {}, "data": data}]}
            for k, (src, data) in enumerate(cells)],
