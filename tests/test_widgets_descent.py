@@ -12,6 +12,7 @@ import pytest
 import course_utils as cu
 from course_utils.widgets.descent import (
     BOX_HALF_WIDTH,
+    OSCILLATION_TOL,
     START,
     cost_surface,
     descent_path,
@@ -20,6 +21,7 @@ from course_utils.widgets.descent import (
     least_squares,
     make_descent_explorer,
     make_line_data,
+    show_descent,
 )
 
 from .conftest import control
@@ -35,17 +37,37 @@ def test_cost_and_gradient_match_course_utils():
     X, Y = make_line_data()
     theta = np.array([0.7, -0.3])
     Y_hat = theta[0] * X + theta[1]
+    # the same sum of squares in another order: round-off ~ m u = 4e-15 relative; 1e-12 is a 250x margin
     assert cost_surface(*theta, X, Y) == pytest.approx(cu.half_mean_squared_error(Y_hat, Y), rel=1e-12)
-    numerical = cu.numerical_gradient(lambda t: float(cost_surface(t[0], t[1], X, Y)), theta.copy(), eps=1e-5)
-    assert cu.relative_error(gradient(theta, X, Y), numerical) <= 1e-6
+
+    def J(t):
+        return float(cost_surface(t[0], t[1], X, Y))
+
+    numerical = cu.numerical_gradient(J, theta.copy(), eps=1e-5)
+    worst = cu.compare_gradients(gradient(theta, X, Y), numerical, f_scale=J(theta), eps=1e-5)
+    assert worst.ratio < 0.1, worst  # a correct gradient: a tenth of the allowance at most
     _, dW, db = cu.linear_backward(Y_hat - Y, (X, np.array([[theta[0]]]), np.array([[theta[1]]])))
     np.testing.assert_allclose(gradient(theta, X, Y), [dW[0, 0], db[0, 0]], rtol=1e-12)
+
+
+def test_a_wrong_gradient_fails_the_same_check_by_far():
+    X, Y = make_line_data()
+    theta = np.array([0.7, -0.3])
+
+    def J(t):
+        return float(cost_surface(t[0], t[1], X, Y))
+
+    numerical = cu.numerical_gradient(J, theta.copy(), eps=1e-5)
+    m = X.shape[1]
+    worst = cu.compare_gradients(m * gradient(theta, X, Y), numerical, f_scale=J(theta), eps=1e-5)  # no 1/m
+    assert worst.ratio > 1000 and worst.error > 1e-2
 
 
 def test_least_squares_matches_numpy():
     X, Y = make_line_data()
     A = np.column_stack([X[0], np.ones(X.shape[1])])
     expected = np.linalg.lstsq(A, Y[0], rcond=None)[0]
+    # two solvers of the same well-conditioned 2 x 2 problem (condition number ~7): they agree to ~1e-15
     np.testing.assert_allclose(least_squares(X, Y), expected, rtol=1e-10)
 
 
@@ -53,9 +75,11 @@ def test_small_learning_rate_converges_to_the_least_squares_optimum(lambda_max):
     result = descent_path(0.4 / lambda_max, steps=300)
     assert result.verdict == "converges"
     assert not result.left_box
+    # the error shrinks by (1 - 0.4 lambda_min/lambda_max)^300 < 1e-15 along the slow direction: the path
+    # sits on the optimum up to round-off (~1e-15), far inside these tolerances
     assert result.final_cost == pytest.approx(result.optimal_cost, rel=1e-9)
     np.testing.assert_allclose(result.path[-1], result.optimum, atol=1e-6)
-    assert np.all(np.diff(result.costs) <= 1e-12)  # never goes up (beyond round-off at the bottom)
+    assert np.all(np.diff(result.costs) <= 1e-12)  # never goes up (round-off at the bottom: ~1e-17)
 
 
 def test_between_one_and_two_over_lambda_max_oscillates(lambda_max):
@@ -64,6 +88,7 @@ def test_between_one_and_two_over_lambda_max_oscillates(lambda_max):
     assert result.verdict == "oscillates"
     along_top = np.diff(result.path, axis=0)[:10] @ result.top_eigenvector
     assert np.all(along_top[1:] * along_top[:-1] < 0)  # the step flips sign along the top eigenvector
+    # exact on a quadratic; the components are ~1e-2..1 and carry round-off ~1e-16, so 1e-6 is a wide margin
     np.testing.assert_allclose(along_top[1:] / along_top[:-1], 1 - alpha * lambda_max, rtol=1e-6)
     assert result.final_cost == pytest.approx(result.optimal_cost, rel=1e-9)  # ... and still converges
 
@@ -102,11 +127,49 @@ def test_verdicts_follow_the_thresholds_over_a_sweep(lambda_max):
 
 
 def test_start_along_the_shallow_eigenvector_does_not_oscillate(lambda_max):
-    """No component along the top eigenvector means nothing can zig-zag across the valley."""
+    """No component along the top eigenvector means nothing can zig-zag across the valley.
+
+    Exact arithmetic: the start and every step lie on the shallow eigenvector's line, the component
+    along the top one is 0 at every step, and the path slides straight in: "converges".
+    Rounding: the computed eigenvector, the start and each gradient carry a top component of a few
+    units of round-off (~1e-16 of the step), which flips sign every step because 1 - alpha lambda_max < 0.
+    The verdict ignores components below OSCILLATION_TOL = 1e-6 of the step, a millionfold above them.
+    """
     X, Y = make_line_data()
     shallow = np.linalg.eigh(hessian(X))[1][:, 0]
     start = least_squares(X, Y) + 2.0 * shallow
-    assert descent_path(1.5 / lambda_max, start=tuple(start), steps=60).verdict == "converges"
+    result = descent_path(1.5 / lambda_max, start=tuple(start), steps=60)
+    assert result.verdict == "converges"
+    steps = np.diff(result.path, axis=0)[:10]
+    round_off = np.abs(steps @ result.top_eigenvector) / np.linalg.norm(steps, axis=1)
+    assert round_off.max() < 1e-12 <= OSCILLATION_TOL / 1e6  # what rounding leaves is far below the cut
+
+
+def test_a_small_but_real_zig_zag_is_still_seen(lambda_max):
+    """A start with a top component of 1e-3 of its distance (1000x the cut) oscillates, as theory says."""
+    X, Y = make_line_data()
+    eigenvectors = np.linalg.eigh(hessian(X))[1]
+    start = least_squares(X, Y) + 2.0 * eigenvectors[:, 0] + 2e-3 * eigenvectors[:, 1]
+    assert descent_path(1.5 / lambda_max, start=tuple(start), steps=60).verdict == "oscillates"
+
+
+def test_centring_x_rounds_the_bowl_and_raises_the_usable_learning_rate(lambda_max):
+    """Centred x: H = diag(Var x, 1), so lambda_max = max(Var x, 1) < lambda_max of the tilted bowl."""
+    X, Y = make_line_data()
+    plain, centred = descent_path(0.3, steps=40), descent_path(0.3, steps=40, centre=True)
+    x = X[0] - X.mean()
+    assert centred.lambda_max == pytest.approx(max(np.mean(x * x), 1.0), rel=1e-12)
+    assert centred.lambda_max / centred.lambda_min < plain.lambda_max / plain.lambda_min / 2
+    assert 2 / centred.lambda_max > 1.5 * 2 / lambda_max  # a larger learning rate is safe ...
+    alpha = 1.5 / lambda_max  # ... e.g. this one, which zig-zags on the tilted bowl
+    assert descent_path(alpha).verdict == "oscillates"
+    assert descent_path(alpha, centre=True).verdict == "converges"
+    # the same 40 steps at alpha = 0.3 get far closer to the minimum on the round bowl
+    gap = [r.final_cost - r.optimal_cost for r in (plain, centred)]
+    assert gap[1] < gap[0] / 50  # measured: 900x closer
+    # centring only moves the intercept: the fitted line and its cost are the same
+    assert centred.optimal_cost == pytest.approx(plain.optimal_cost, rel=1e-9)
+    assert centred.optimum[0] == pytest.approx(plain.optimum[0], rel=1e-9)
 
 
 def test_invalid_inputs_raise_clear_errors():
@@ -122,6 +185,8 @@ def test_invalid_inputs_raise_clear_errors():
         descent_path(0.1, X=np.ones((1, 5)), Y=np.zeros((1, 5)))
     with pytest.raises(ValueError, match="Y"):
         descent_path(0.1, X=np.arange(5.0).reshape(1, 5), Y=np.zeros((1, 4)))
+    with pytest.raises(TypeError, match="centre"):
+        descent_path(0.1, centre="yes")
 
 
 def test_widget_slider_drives_the_result(lambda_max):
@@ -146,6 +211,15 @@ def test_widget_slider_drives_the_result(lambda_max):
     rate.value = 2.5 / lambda_max
     assert w.result.verdict == "diverges"
     assert w.result.left_box and "left the box" in w.result.message
+    assert f"alpha lambda_max = {w.result.learning_rate * lambda_max:.3g}" in w.result.message
+
+    control(w, "centre x").value = True  # the same alpha on the centred data: lambda_max is about halved
+    assert w.result.centred and w.result.verdict in ("converges", "oscillates")
+
+
+def test_show_descent_draws_both_panels():
+    result = show_descent(0.3, centre=True)
+    assert result.figure is not None and len(result.figure.axes) == 2
 
 
 def test_a_distant_start_is_not_mistaken_for_divergence(lambda_max):
