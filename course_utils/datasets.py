@@ -181,3 +181,95 @@ class Standardizer:
     def fit_transform(self, X):
         """fit(X) then transform(X)."""
         return self.fit(X).transform(X)
+
+
+# ----------------------------------------------------------------------------------------------
+# Toy sequence tasks (notebook 11), in the recurrent layout x: (n_x, m, T_x), Y: n_y x m
+# ----------------------------------------------------------------------------------------------
+def _one_hot_sequences(tokens, n_x):
+    """tokens: m x T_x ints (-1 for "no token") -> x: (n_x, m, T_x) one-hot (all zeros where -1)."""
+    m, T_x = tokens.shape
+    x = np.zeros((n_x, m, T_x))
+    examples, steps = np.nonzero(tokens >= 0)
+    x[tokens[examples, steps], examples, steps] = 1
+    return x
+
+
+def make_first_token(m=512, T_x=20, classes=4, distractors=4, seed=0):
+    """"Remember the first token": the label of a sequence is its first token, the rest is noise.
+
+    Step 1 holds one of ``classes`` signal tokens; steps 2..T_x hold random distractor tokens (a
+    separate set of ``distractors`` symbols). To answer at the end, a model must carry what it saw
+    at step 1 across T_x - 1 steps of noise: a long-range dependency. Chance is 1 / classes.
+    Returns x: (classes + distractors, m, T_x) one-hot, Y: classes x m one-hot, labels: (m,) ints.
+    """
+    check_positive_int(m, "m")
+    check_positive_int(T_x, "T_x")
+    check_positive_int(classes, "classes")
+    check_positive_int(distractors, "distractors")
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, classes, m)
+    tokens = np.column_stack([labels, classes + rng.integers(0, distractors, (m, T_x - 1))])
+    return _one_hot_sequences(tokens, classes + distractors), one_hot(labels, classes), labels
+
+
+def make_adding_problem(m=512, T_x=20, seed=0):
+    """The adding problem (Hochreiter & Schmidhuber 1997): add the two marked numbers of a sequence.
+
+    Row 0 of x holds random values in [0, 1); row 1 marks two steps with a 1, one in the first
+    half of the sequence and one in the second. The target is the sum of the two marked values
+    (a regression, in [0, 2)); predicting the mean, 1, gives a mean squared error of 1/6.
+    Returns x: (2, m, T_x), Y: 1 x m. T_x must be at least 2.
+    """
+    check_positive_int(m, "m")
+    check_positive_int(T_x, "T_x")
+    if T_x < 2:
+        raise ValueError(f"T_x must be at least 2 (one marked step in each half), got {T_x}")
+    rng = np.random.default_rng(seed)
+    values = rng.random((m, T_x))
+    half = T_x // 2
+    first, second = rng.integers(0, half, m), rng.integers(half, T_x, m)
+    markers = np.zeros((m, T_x))
+    markers[np.arange(m), first] = 1
+    markers[np.arange(m), second] = 1
+    Y = (values[np.arange(m), first] + values[np.arange(m), second]).reshape(1, m)
+    return np.stack([values, markers]), Y  # (2, m, T_x)
+
+
+SENTIMENT_VOCABULARY = ("not", "very", "good", "great", "bad", "awful", ",")
+_POSITIVE, _NEGATIVE = ("good", "great"), ("bad", "awful")
+
+
+def make_negation_sentiment(m=400, seed=0):
+    """Short sentences of a tiny grammar with negation, labelled positive (1) or negative (0).
+
+    A clause is ["not"] ["very"] adjective, with adjectives good, great (positive) and bad, awful
+    (negative); "not" flips the clause. A sentence is one clause, or two clauses of the same
+    sentiment joined by ",": "good", "not bad", "very bad, not good", "good, not bad". The last two
+    are made of the same words, so only the word *order* tells them apart.
+    Sequences are left-padded with empty steps (all-zero inputs) to the longest length, 7, so the
+    last step of every sequence is its last word.
+    Returns x: (7, m, 7) one-hot over SENTIMENT_VOCABULARY, Y: 2 x m one-hot (row 1 = positive),
+    labels: (m,) ints, sentences: a list of m strings.
+    """
+    check_positive_int(m, "m")
+    rng = np.random.default_rng(seed)
+
+    def clause(positive):
+        negated = bool(rng.integers(2))
+        words = ["not"] if negated else []
+        if rng.integers(2):
+            words.append("very")
+        adjectives = _POSITIVE if positive != negated else _NEGATIVE
+        return words + [adjectives[int(rng.integers(2))]]
+
+    T_x = 7
+    labels = rng.integers(0, 2, m)
+    sentences, tokens = [], np.full((m, T_x), -1)
+    for i, label in enumerate(labels):
+        words = clause(bool(label))
+        if rng.integers(2):
+            words = words + [","] + clause(bool(label))
+        sentences.append(" ".join(words).replace(" ,", ","))
+        tokens[i, T_x - len(words):] = [SENTIMENT_VOCABULARY.index(word) for word in words]
+    return _one_hot_sequences(tokens, len(SENTIMENT_VOCABULARY)), one_hot(labels, 2), labels, sentences
