@@ -16,9 +16,17 @@ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$PYTHON" -m pip install -q -e ".[docs,e2e]" 
 npm ci --prefix docs --no-audit --no-fund --loglevel=error || { echo "site: npm ci failed" >&2; exit 1; }
 
 rm -rf docs/_build
+build_status=0
 build_start=$(date +%s)
-"$PYTHON" -m sphinx -W --keep-going -q -c docs -b html . "$OUT" || { echo "site: the build failed" >&2; exit 1; }
-echo "site: built in $(( $(date +%s) - build_start )) s; $(du -sh "$OUT" | cut -f1) in $OUT," \
+"$PYTHON" -m sphinx -W --keep-going -q -c docs -b html . "$OUT" || build_status=1
+build_seconds=$(( $(date +%s) - build_start ))
+if [ "$build_status" -ne 0 ]; then
+    # still test the pages, so one run shows every problem: build again, reporting instead of failing
+    echo "site: the build failed (above); building again without -W to test the pages anyway" >&2
+    "$PYTHON" -m sphinx --keep-going -q -c docs -b html -D equation_index_strict=0 . "$OUT" >/dev/null 2>&1 \
+        || { echo "site: no site could be built" >&2; exit 1; }
+fi
+echo "site: built in $build_seconds s; $(du -sh "$OUT" | cut -f1) in $OUT," \
      "$(find "$OUT" -name '*.html' | wc -l) pages"
 
 log=$(mktemp)
@@ -29,5 +37,9 @@ if [ "$status" -eq 0 ] && grep -qE "[0-9]+ skipped" "$log"; then
     status=1
 fi
 rm -f "$log"
+if [ "$build_status" -ne 0 ]; then
+    echo "site: FAILED: the build with warnings as errors failed (see its messages above)" >&2
+    status=1
+fi
 echo "site: screenshots in docs/_build/screenshots/; stage took $(( $(date +%s) - start )) s"
 exit "$status"

@@ -106,7 +106,7 @@ def test_page_renders_offline(page_name, site, offline_page):
     p.page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise.then(() => 1) : 0")
     p.page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
     p.page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
-    p.page.wait_for_load_state("networkidle")
+    p.page.wait_for_load_state("networkidle", timeout=60_000)
 
     assert not p.blocked, f"{page_name} asked other hosts for: {p.blocked}"
     assert not p.failed, f"{page_name}: requests for files the site does not have: {p.failed}"
@@ -309,7 +309,7 @@ def _open(p, page_name):
     p.page.goto(f"{p.base_url}/{page_name}.html", wait_until="load")
     p.page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
     p.page.evaluate("() => window.MathJax.startup.promise.then(() => 1)")
-    p.page.wait_for_load_state("networkidle")
+    p.page.wait_for_load_state("networkidle", timeout=60_000)
 
 
 def test_screenshots(site, offline_page):
