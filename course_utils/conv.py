@@ -466,9 +466,10 @@ def _cnn_backward(AL, Y, parameters, layers, caches):
     """The CNN's backward pass without input checks: the pairs in reverse. Returns grads {"dW1", "db1", ...}."""
     grads = {}
     d = AL - Y  # (5.5): softmax with cross-entropy, the summed loss's gradient w.r.t. the logits
-    first = next(i for i, layer in enumerate(layers) if layer["type"] in ("conv", "dense"))
+    indices = _parameter_indices(layers)
+    first = next(i for i, l in enumerate(indices) if l is not None)  # below it, no gradient is needed
     for position in range(len(layers) - 1, first - 1, -1):
-        layer, l, cache = layers[position], _parameter_indices(layers)[position], caches[position]
+        layer, l, cache = layers[position], indices[position], caches[position]
         kind, need_d_prev = layer["type"], position > first
         if kind == "conv":
             d, grads[f"dW{l}"], grads[f"db{l}"] = _conv_backward(d, cache, need_d_prev)  # (10.1)-(10.3)
@@ -485,8 +486,7 @@ def _cnn_backward(AL, Y, parameters, layers, caches):
 
 def _check_cnn(X, parameters, layers):
     X = _as_array(X, "X", 4, "(m, n_H, n_W, n_C): examples first, channels last")
-    _check_layers(layers, X.shape[1:])
-    expected = initialize_cnn(X.shape[1:], layers)
+    expected = initialize_cnn(X.shape[1:], layers)  # checks the layers; its arrays give the expected shapes
     if not isinstance(parameters, dict):
         raise TypeError(f"parameters must be a dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}")
     for key, value in expected.items():
