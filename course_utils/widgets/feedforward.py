@@ -14,6 +14,7 @@ Two widgets, each a pure function wrapped by a ``make_*`` function:
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from .._validation import HIDDEN_ACTIVATIONS, check_name, check_positive_int, check_positive_number
 from ..activations import activation_backward
@@ -110,23 +111,23 @@ def init_scale_histograms(scale=1.0, activation="relu", depth=10, width=100, m=5
     reference = activation_spread(1.0, activation, depth, width, m, seed)
     std, gradient_std = spread["std"], spread["gradient_std"]
     fig = plt.figure(figsize=(10, 4.6), layout="constrained")
-    grid = fig.add_gridspec(2, depth, height_ratios=[1, 1.3])
-    for l in range(1, depth + 1):
-        ax = fig.add_subplot(grid[0, l - 1])
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.3])
+    for l, ax in enumerate(top.subplots(1, depth), start=1):
         _draw_histogram(ax, spread["activations"][l - 1], activation, l, std[l - 1])
     layers = np.arange(1, depth + 1)
-    half = depth // 2
-    for panel, (values, he_values, label) in enumerate([(std, reference["std"], "std of A[l] (forward)"),
-                                                        (gradient_std, reference["gradient_std"],
-                                                         "std of dW[l] (backward)")]):
-        ax = fig.add_subplot(grid[1, :half] if panel == 0 else grid[1, half:])
+    for ax, colour, values, he_values, label in zip(
+            bottom.subplots(1, 2), ("tab:blue", "tab:red"), (std, gradient_std),
+            (reference["std"], reference["gradient_std"]), ("std of A[l] (forward)", "std of dW[l] (backward)"),
+            strict=True):
         ax.semilogy(layers, he_values, "--", color="grey", label="scale 1 (He)")
-        ax.semilogy(layers, values, "o-", color="tab:blue" if panel == 0 else "tab:red", label=f"scale {scale:.3g}")
+        ax.semilogy(layers, values, "o-", color=colour, label=f"scale {scale:.3g}")
         ax.set_xlabel("layer l")
         ax.set_ylabel(label, fontsize=8)
         ax.set_xticks(layers)
         both = np.concatenate([values, he_values])
         ax.set_ylim(both.min() / 3, both.max() * 3)
+        if both.max() / both.min() > 30:  # several decades: label only the powers of ten
+            ax.yaxis.set_minor_formatter(NullFormatter())
         ax.legend(fontsize=7, loc="best")
     shown = "non-zero activations / their std" if activation == "relu" else "activations"
     fig.suptitle(f"{activation} network, weights = {scale:.3g} x He scale: histograms of the {shown}; "
