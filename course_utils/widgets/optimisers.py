@@ -9,8 +9,9 @@ The functions (each f(theta), its gradient, a start and the lowest value f_min):
     "rotated bowl"  the same bowl turned by 30 degrees            the long axis no longer along x or y
     "rosenbrock"    f = (1 - x)^2 + 100 (y - x^2)^2               a curved, flat-bottomed valley; min at (1, 1)
     "saddle"        f = 25 x^2 + y^4 / 4 - y^2 / 2                a saddle at (0, 0), minima at (0, +-1)
-The gradients are written out by hand with element-wise arithmetic only (no matrix products), so
-every path is the same to the last bit on every CPU.
+Values and gradients are written out with + - * / only (no matrix products, no library cos or
+power), and the optimisers add only sqrt, which IEEE arithmetic rounds exactly; so a path is the
+same to the last bit on every CPU and numpy version, even where it is chaotic.
 
 An optimiser *arrives* at the step from which f - f_min stays below ``tolerance`` until the end of
 the run; a path that leaves the box |x|, |y| <= BOX has *diverged* and is stopped there (so no
@@ -49,9 +50,8 @@ class RaceFunction:
     steps: int  # the default length of a race
 
 
-def _bowl(angle, kappa=100.0):
-    """f = theta^T H theta / 2 with H = R diag(1, kappa) R^T, R the rotation by ``angle``."""
-    c, s = np.cos(angle), np.sin(angle)
+def _bowl(c, s, kappa=100.0):
+    """f = theta^T H theta / 2 with H = R diag(1, kappa) R^T, R the rotation with cosine c and sine s."""
     h11, h12, h22 = c * c + kappa * s * s, (1 - kappa) * c * s, s * s + kappa * c * c
 
     def gradient(theta):
@@ -67,7 +67,7 @@ def _bowl(angle, kappa=100.0):
 
 def _rosenbrock_value(theta):
     x, y = theta
-    return (1 - x) ** 2 + 100 * (y - x * x) ** 2
+    return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x)
 
 
 def _rosenbrock_gradient(theta):
@@ -77,18 +77,19 @@ def _rosenbrock_gradient(theta):
 
 def _saddle_value(theta):
     x, y = theta
-    return 25 * x * x + y ** 4 / 4 - y * y / 2
+    return 25 * x * x + (y * y) * (y * y) / 4 - y * y / 2
 
 
 def _saddle_gradient(theta):
     x, y = theta
-    return np.array([50 * x, y ** 3 - y])
+    return np.array([50 * x, y * y * y - y])
 
 
 FUNCTIONS = {
-    "bowl": RaceFunction("bowl", "f = (x² + 100 y²) / 2", *_bowl(0.0), start=(-4.0, 3.0), minimum_value=0.0,
+    "bowl": RaceFunction("bowl", "f = (x² + 100 y²) / 2", *_bowl(1.0, 0.0), start=(-4.0, 3.0), minimum_value=0.0,
                          minima=((0.0, 0.0),), xlim=(-5, 5), ylim=(-4, 4), steps=500),
-    "rotated bowl": RaceFunction("rotated bowl", "the bowl turned by 30°", *_bowl(np.pi / 6), start=(-4.0, 3.0),
+    "rotated bowl": RaceFunction("rotated bowl", "the bowl turned by 30°", *_bowl(np.sqrt(3.0) / 2, 0.5),
+                                 start=(-4.0, 3.0),
                                  minimum_value=0.0, minima=((0.0, 0.0),), xlim=(-5, 5), ylim=(-4, 4), steps=500),
     "rosenbrock": RaceFunction("rosenbrock", "f = (1 − x)² + 100 (y − x²)²", _rosenbrock_value,
                                _rosenbrock_gradient, start=(-1.2, 1.0), minimum_value=0.0, minima=((1.0, 1.0),),
@@ -176,8 +177,8 @@ class RaceResult:
         for name, path in self.paths.items():
             if path.diverged:
                 outcome = f"diverged (left the box at step {len(path.points) - 1})"
-            elif path.arrival is None:
-                outcome = f"not there after {self.steps} steps (f - f_min = {path.gaps[-1]:.1e})"
+            elif path.arrival is None:  # no digits: a run that does not settle may be chaotic
+                outcome = f"not there after {self.steps} steps"
             else:
                 outcome = f"arrives at step {path.arrival}"
             lines.append(f"{name:>9} (α = {path.learning_rate:g}): {outcome}")
