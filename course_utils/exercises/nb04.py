@@ -21,7 +21,7 @@ def _distinct_sizes(rng, count, low=2, high=7):
 # the layer Jacobian d a[l] / d a[l-1] = diag(g'(z[l])) W[l] ------------------------------------
 def _layer_jacobian_cases(rng):
     cases = []
-    for i, activation in enumerate(["relu", "tanh", "sigmoid"] * 3):
+    for activation in ["relu", "tanh", "sigmoid"] * 3:
         n_prev, n = _distinct_sizes(rng, 2)
         cases.append((rng.standard_normal((n, n_prev)), 2 * away_from_zero(rng, (n, 1)), activation))
     return cases
@@ -94,7 +94,8 @@ register(Exercise(
                 "each delta[l] is built from delta[l+1], the one just computed, not from delta[L]: "
                 "delta[l] = J_{l+1}^T delta[l+1] (4.2). That is the reuse that makes it cheap."),
     ),
-    hint="Start with deltas = {L: delta_L}; then for l = L-1 down to 1: deltas[l] = jacobians[l + 1].T @ deltas[l + 1].",
+    hint="Start with deltas = {L: delta_L}; then for l = L-1 down to 1: "
+         "deltas[l] = jacobians[l + 1].T @ deltas[l + 1].",
 ))
 
 

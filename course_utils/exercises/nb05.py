@@ -133,7 +133,8 @@ register(Exercise(
                 "for sigmoid and softmax with cross-entropy the loss's derivative already divides by g'(Z), so "
                 "the chain rule collapses to A - Y (5.5); multiplying by g'(Z) again counts the slope twice."),
     ),
-    hint="identity, sigmoid, softmax: dZ = AL - Y (5.5). tanh (half squared error): dZ = (AL - Y) * (1 - AL**2), (5.1).",
+    hint="identity, sigmoid, softmax: dZ = AL - Y (5.5). tanh (half squared error): "
+         "dZ = (AL - Y) * (1 - AL**2), (5.1).",
 ))
 
 
