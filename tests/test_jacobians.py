@@ -187,7 +187,7 @@ def test_the_roundoff_bound_is_a_tenth_used_by_correct_products_and_broken_by_a_
     forward, _ = forward_accumulation(chain)
     bound = product_roundoff_bound(chain)
     assert (np.abs(reverse - forward) / bound).max() < 0.1
-    planted = forward * (1 + 1e-9)  # a relative slip of 1e-9 in every entry
+    planted = forward * (1 + 1e-8)  # a relative slip of 1e-8 in every entry (observed: 130 times the bound)
     assert (np.abs(reverse - planted) / bound).max() > 10
 
 
