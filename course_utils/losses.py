@@ -156,8 +156,9 @@ def cost_from_logits(ZL, Y, output_activation="sigmoid"):
 
 
 def output_layer_dZ(AL, ZL, Y, output_activation):
-    """dZ[L], the gradient of the *summed* loss sum_i loss(i) with respect to Z[L]. (5.5)
+    """dZ[L], the gradient of the *summed* loss sum_i loss(i) with respect to Z[L]. (5.5), (2.4)
 
+    For one-unit logistic or linear regression this is m times (2.4), dJ/dz(i) = (y_hat(i) - y(i)) / m.
     For the canonical pairs (sigmoid + cross-entropy, softmax + categorical cross-entropy,
     identity + half MSE) the chain rule collapses to dZ[L] = AL - Y. For relu/tanh outputs with
     half MSE, dA[L] = AL - Y and dZ[L] = dA[L] * g'(Z[L]) (5.1).
