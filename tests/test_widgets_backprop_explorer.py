@@ -297,6 +297,10 @@ def test_stepper_offers_the_hidden_activation():
     _, cache = cu.forward_propagation(X, parameters, "relu", "sigmoid")
     np.testing.assert_allclose(w.result.step.value, cu.backpropagation(cache, Y, parameters)["dZ2"],
                                rtol=1e-12, atol=1e-15)
+    # the notebook's claim: only the hidden layers' A and dZ steps change formula
+    tanh_steps, relu_steps = backprop_steps(hidden_activation="tanh"), backprop_steps(hidden_activation="relu")
+    changed = {a.name for a, b in zip(tanh_steps, relu_steps, strict=True) if a.formula != b.formula}
+    assert changed == {"A1", "A2", "dZ2", "dZ1"}
 
 
 @pytest.mark.parametrize(("text", "shape"), [("3x4", (3, 4)), ("3×4", (3, 4)), ("(2, 3)", (2, 3)), ("1", (1,)),
