@@ -103,6 +103,9 @@ def test_the_tuned_race_results_the_notebook_states():
 def test_things_to_try_in_the_widget():
     # 1. the rotated bowl, alpha 0.01 -> 0.03: gradient descent diverges, momentum and Nesterov still arrive
     at_001, at_003 = race("rotated bowl", 0.01).paths, race("rotated bowl", 0.03).paths
+    for name in ("bowl", "rotated bowl"):  # momentum's limit: alpha (1 - beta) 100 < 2 (1 + beta), alpha < 0.38
+        assert not optimiser_path(name, "momentum", 0.37, steps=3000).diverged
+        assert optimiser_path(name, "momentum", 0.39, steps=3000).diverged
     assert at_001["gd"].arrival is not None and at_003["gd"].diverged
     assert at_003["momentum"].arrival is not None and at_003["nesterov"].arrival is not None
     # 3. the saddle at alpha 0.01: Adam leaves the ridge and arrives; the gradient methods do not, in 500 steps
