@@ -1,4 +1,4 @@
-"""F1 = 2PR / (P + R), equation (6.3), against counts made by hand and sklearn's definition.
+"""F1 = 2PR / (P + R), equation (6.3), against counts made by hand.
 
 The counts-only form 2 TP / (2 TP + FP + FN) and the harmonic mean of precision and recall must
 agree; the positive class is the one named; a classifier that never says "positive" scores 0.
