@@ -64,7 +64,7 @@ from .network import (
     update_parameters,
 )
 from .regularisation import dropout_backward, dropout_forward, penalty_cost, penalty_gradient
-from .training import train
+from .training import train, train_with
 
 __version__ = "0.1.0"
 
