@@ -195,22 +195,26 @@ def _one_hot_sequences(tokens, n_x):
     return x
 
 
-def make_first_token(m=512, T_x=20, classes=4, distractors=4, seed=0):
-    """"Remember the first token": the label of a sequence is its first token, the rest is noise.
+def make_first_token(m=512, T_x=20, tokens=2, seed=0):
+    """"Remember the first token": the label of a sequence is its first token; the rest is noise.
 
-    Step 1 holds one of ``classes`` signal tokens; steps 2..T_x hold random distractor tokens (a
-    separate set of ``distractors`` symbols). To answer at the end, a model must carry what it saw
-    at step 1 across T_x - 1 steps of noise: a long-range dependency. Chance is 1 / classes.
-    Returns x: (classes + distractors, m, T_x) one-hot, Y: classes x m one-hot, labels: (m,) ints.
+    Every step holds one of ``tokens`` symbols, drawn at random; the label is the symbol of step 1.
+    An extra input, the last row of x, is 1 at step 1 and 0 after it: a start-of-sequence marker,
+    so a model can tell the step to remember from the others. To answer at the end it must carry
+    what it saw at step 1 across T_x - 1 steps of the same kind of input: a long-range dependency.
+    Chance is 1 / tokens.
+    Returns x: (tokens + 1, m, T_x), Y: tokens x m one-hot, labels: (m,) ints.
     """
     check_positive_int(m, "m")
     check_positive_int(T_x, "T_x")
-    check_positive_int(classes, "classes")
-    check_positive_int(distractors, "distractors")
+    check_positive_int(tokens, "tokens")
     rng = np.random.default_rng(seed)
-    labels = rng.integers(0, classes, m)
-    tokens = np.column_stack([labels, classes + rng.integers(0, distractors, (m, T_x - 1))])
-    return _one_hot_sequences(tokens, classes + distractors), one_hot(labels, classes), labels
+    symbols = rng.integers(0, tokens, (m, T_x))
+    x = np.zeros((tokens + 1, m, T_x))
+    x[:tokens] = _one_hot_sequences(symbols, tokens)
+    x[tokens, :, 0] = 1  # the start marker
+    labels = symbols[:, 0]
+    return x, one_hot(labels, tokens), labels
 
 
 def make_adding_problem(m=512, T_x=20, seed=0):

@@ -299,8 +299,8 @@ def test_many_to_one_gradients_against_finite_differences_of_the_cost(cell):
 
 
 def test_training_lowers_the_cost_and_leaves_its_inputs_alone():
-    x, Y, _ = cu.datasets.make_first_token(m=64, T_x=5, classes=2, distractors=2, seed=0)
-    parameters = cu.rnn.initialize_lstm_parameters(4, 8, 2, seed=0)
+    x, Y, _ = cu.datasets.make_first_token(m=64, T_x=5, tokens=2, seed=0)
+    parameters = cu.rnn.initialize_lstm_parameters(3, 8, 2, seed=0)
     before = copy.deepcopy((x, Y, parameters))
     trained, costs = cu.rnn.train_many_to_one(x, Y, parameters, learning_rate=0.02, iterations=60, batch_size=32)
     assert np.mean(costs[-10:]) < 0.5 * np.mean(costs[:10])
@@ -423,5 +423,16 @@ def test_initialisations_have_the_documented_shapes_and_scale():
     assert {k: v.shape for k, v in p.items()} == {"Wax": (64, 5), "Waa": (64, 64), "ba": (64, 1), "Wya": (3, 64),
                                                     "by": (3, 1)}
     assert 0.8 < np.abs(np.linalg.eigvals(p["Waa"])).max() < 1.2  # circular law: spectral radius near 1
-    q = cu.rnn.initialize_lstm_parameters(5, 8, 3, seed=0, forget_bias=2.0)
-    assert all(q["W" + g].shape == (8, 13) for g in "fico") and (q["bf"] == 2.0).all() and (q["bi"] == 0).all()
+    q = cu.rnn.initialize_lstm_parameters(5, 8, 3, seed=0, forget_bias=2.0, input_bias=-1.0)
+    assert all(q["W" + g].shape == (8, 13) for g in "fico") and (q["bf"] == 2.0).all() and (q["bi"] == -1).all()
+    assert (q["bc"] == 0).all() and (q["bo"] == 0).all()
+
+
+def test_the_gates_sigmoid_is_the_course_sigmoid():
+    """(1.2): (1 + tanh(z/2)) / 2 = 1 / (1 + exp(-z)), to rounding, over the whole range, without overflow."""
+    z = np.concatenate([np.linspace(-50, 50, 2001), [-1e4, 1e4, 0.0]])
+    assert np.abs(rnn._gate_sigmoid(z) - cu.sigmoid(z)).max() <= 2.3e-16
+    z32 = z.astype(np.float32)
+    assert np.abs(rnn._gate_sigmoid(z32) - cu.sigmoid(z32)).max() <= 1.2e-7
+    assert rnn._gate_sigmoid(z32).dtype == np.float32
+    assert rnn._gate_sigmoid(np.array([40.0]))[0] == 1.0 and rnn._gate_sigmoid(np.array([-800.0]))[0] == 0.0

@@ -182,3 +182,47 @@ def make_gradient_flow():
         return result
 
     return widgets.interactive(show, spectral_radius=rho, kind=kind, forget=forget)
+
+
+def draw_unrolled(T_x=4, cell="RNN", backward=False, many_to_one=False):
+    """A diagram of a recurrent network unrolled over T_x steps: x<t> in, a<t> along, y<t> out.
+
+    backward=True adds the gradients of backpropagation through time (red): each step's da<t> is
+    the gradient from its output plus the one from step t + 1 (11.5). many_to_one=True draws only
+    the last output. Returns the matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    fig, ax = plt.subplots(figsize=(1.9 * T_x + 1.6, 3.0))
+    arrow = {"arrowstyle": "->", "color": "0.35", "lw": 1.2}
+    red = {"arrowstyle": "->", "color": "C3", "lw": 1.6, "linestyle": "--"}
+    for t in range(1, T_x + 1):
+        x = 1.9 * t
+        ax.add_patch(FancyBboxPatch((x - 0.5, 0.7), 1.0, 0.8, boxstyle="round,pad=0.05", facecolor="#dbe9f6",
+                                    edgecolor="0.3"))
+        ax.text(x, 1.1, cell, ha="center", va="center", fontsize=9)
+        ax.annotate("", xy=(x, 0.68), xytext=(x, 0.15), arrowprops=arrow)
+        ax.text(x, 0.0, f"x⟨{t}⟩", ha="center", va="center", fontsize=10)
+        if not many_to_one or t == T_x:
+            ax.annotate("", xy=(x, 2.15), xytext=(x, 1.52), arrowprops=arrow)
+            ax.text(x, 2.35, f"ŷ⟨{t}⟩", ha="center", va="center", fontsize=10)
+            if backward:
+                ax.annotate("", xy=(x + 0.12, 1.52), xytext=(x + 0.12, 2.15), arrowprops=red)
+        ax.annotate("", xy=(x - 0.52, 1.1), xytext=(x - 1.38, 1.1), arrowprops=arrow)
+        ax.text(x - 0.95, 1.22, f"a⟨{t - 1}⟩", ha="center", va="bottom", fontsize=9)
+        if backward:
+            ax.annotate("", xy=(x - 1.38, 0.95), xytext=(x - 0.52, 0.95), arrowprops=red)
+            ax.text(x - 0.95, 0.83, f"da⟨{t - 1}⟩" if t > 1 else "da⟨0⟩", ha="center", va="top", fontsize=8,
+                    color="C3")
+    ax.annotate("", xy=(1.9 * T_x + 1.38, 1.1), xytext=(1.9 * T_x + 0.52, 1.1), arrowprops=arrow)
+    ax.text(1.9 * T_x + 0.95, 1.22, f"a⟨{T_x}⟩", ha="center", va="bottom", fontsize=9)
+    title = "the same cell (the same weights) at every step"
+    if backward:
+        title += "; red: the gradients flowing back through time"
+    ax.set_title(title, fontsize=9)
+    ax.set_xlim(0.4, 1.9 * T_x + 1.6)
+    ax.set_ylim(-0.3, 2.6)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
