@@ -6,9 +6,11 @@
     loss.backward()            # W.grad, X.grad: d loss / d W, d loss / d X, shaped like W and X
 
 Every operation makes a new ``Tensor`` that remembers its inputs (its *parents*) and a small
-function, ``_backward``, that applies the operation's **local rule**: given the gradient of the
-loss with respect to the output (``out.grad``), it *adds* the gradient with respect to each input
-into that input's ``.grad``. ``backward()`` then visits the graph once, from the loss back to the
+function, ``_backward(grad)``, that applies the operation's **local rule**: given the gradient of
+the loss with respect to the output, it *adds* the gradient with respect to each input into that
+input's ``.grad``. (The output's gradient comes in as an argument, so the function never refers
+to its own node: the graph holds no reference cycles, and its arrays are freed with the loss.)
+``backward()`` then visits the graph once, from the loss back to the
 leaves, in reverse topological order, so a node's gradient is complete (every use has reported)
 before it is passed on. Equations (notebook 12):
 
@@ -120,7 +122,7 @@ class Tensor:
         self.grad = np.zeros_like(self.data)
         self._parents = _parents  # the Tensors this one was computed from
         self._op = _op  # the operation that made it ("" for a leaf): for printing and drawing
-        self._backward = lambda: None  # a leaf has no inputs to pass a gradient on to
+        self._backward = lambda grad: None  # a leaf has no inputs to pass a gradient on to
 
     @property
     def shape(self):
@@ -135,8 +137,8 @@ class Tensor:
         other = _tensor(other)
         out = Tensor(self.data + other.data, (self, other), "+")
 
-        def _backward():
-            dx, dy = add_backward(out.grad, self.data, other.data)  # (12.2)
+        def _backward(grad):
+            dx, dy = add_backward(grad, self.data, other.data)  # (12.2)
             self.grad += dx  # += : a node used twice gets both contributions (12.1)
             other.grad += dy
 
@@ -147,8 +149,8 @@ class Tensor:
         other = _tensor(other)
         out = Tensor(self.data * other.data, (self, other), "*")
 
-        def _backward():
-            dx, dy = mul_backward(out.grad, self.data, other.data)  # (12.3)
+        def _backward(grad):
+            dx, dy = mul_backward(grad, self.data, other.data)  # (12.3)
             self.grad += dx
             other.grad += dy
 
@@ -162,8 +164,8 @@ class Tensor:
                              f"{self.data.shape} and {other.data.shape}; make vectors columns, e.g. (n, 1)")
         out = Tensor(self.data @ other.data, (self, other), "@")
 
-        def _backward():
-            dx, dy = matmul_backward(out.grad, self.data, other.data)  # (12.5)
+        def _backward(grad):
+            dx, dy = matmul_backward(grad, self.data, other.data)  # (12.5)
             self.grad += dx
             other.grad += dy
 
@@ -174,10 +176,10 @@ class Tensor:
         other = _tensor(other)
         out = Tensor(self.data / other.data, (self, other), "/")
 
-        def _backward():
+        def _backward(grad):
             # z = x / y: dz/dx = 1 / y, dz/dy = -x / y^2
-            self.grad += unbroadcast(out.grad / other.data, self.data.shape)
-            other.grad += unbroadcast(-out.grad * self.data / (other.data * other.data), other.data.shape)
+            self.grad += unbroadcast(grad / other.data, self.data.shape)
+            other.grad += unbroadcast(-grad * self.data / (other.data * other.data), other.data.shape)
 
         out._backward = _backward
         return out
@@ -187,8 +189,8 @@ class Tensor:
             raise TypeError(f"x ** p needs p to be a number (a constant exponent), got {type(p).__name__}")
         out = Tensor(self.data ** p, (self,), f"**{p:g}")
 
-        def _backward():
-            self.grad += out.grad * p * self.data ** (p - 1)  # (12.6): (x^p)' = p x^(p-1)
+        def _backward(grad):
+            self.grad += grad * p * self.data ** (p - 1)  # (12.6): (x^p)' = p x^(p-1)
 
         out._backward = _backward
         return out
@@ -197,8 +199,8 @@ class Tensor:
         other = _tensor(other)
         out = Tensor(self.data - other.data, (self, other), "-")
 
-        def _backward():
-            dx, dy = add_backward(out.grad, self.data, other.data)  # z = x - y: dx = dz, dy = -dz
+        def _backward(grad):
+            dx, dy = add_backward(grad, self.data, other.data)  # z = x - y: dx = dz, dy = -dz
             self.grad += dx
             other.grad -= dy
 
@@ -208,8 +210,8 @@ class Tensor:
     def __neg__(self):
         out = Tensor(-self.data, (self,), "neg")
 
-        def _backward():
-            self.grad -= out.grad
+        def _backward(grad):
+            self.grad -= grad
 
         out._backward = _backward
         return out
@@ -234,8 +236,8 @@ class Tensor:
         """The transpose (all axes reversed, as numpy's .T); its gradient is the gradient transposed."""
         out = Tensor(self.data.T, (self,), "T")
 
-        def _backward():
-            self.grad += out.grad.T
+        def _backward(grad):
+            self.grad += grad.T
 
         out._backward = _backward
         return out
@@ -245,8 +247,7 @@ class Tensor:
         _check_axis(axis, self.data.ndim)
         out = Tensor(self.data.sum(axis=axis, keepdims=keepdims), (self,), "sum")
 
-        def _backward():
-            grad = out.grad
+        def _backward(grad):
             if not keepdims and axis is not None:
                 grad = np.expand_dims(grad, axis)  # put the summed axes back, as length 1
             self.grad += np.broadcast_to(grad, self.data.shape)  # sum's rule: copy the gradient back
@@ -261,11 +262,11 @@ class Tensor:
         return total / (self.data.size // max(total.data.size, 1))  # the number of entries in each sum
 
     def _unary(self, value, local_derivative, op):
-        """An element-wise function: out = f(x), with dx = dout * f'(x) (12.6). local_derivative(out)."""
+        """An element-wise function: out = f(x), with dx = dout * f'(x) (12.6). local_derivative(f(x))."""
         out = Tensor(value, (self,), op)
 
-        def _backward():
-            self.grad += out.grad * local_derivative(out.data)
+        def _backward(grad):
+            self.grad += grad * local_derivative(value)
 
         out._backward = _backward
         return out
@@ -319,7 +320,7 @@ class Tensor:
             node.grad = np.zeros_like(node.data)
         self.grad = np.ones_like(self.data)
         for node in reversed(order):
-            node._backward()
+            node._backward(node.grad)
 
 
 def _tensor(value):

@@ -118,10 +118,10 @@ def graph_steps(leaves=None, penalty=PENALTY):
     count = dict(received[-1])
     for t in reversed(full):
         if id(t) not in labels or not nodes[labels[id(t)]].op:
-            t._backward()  # a leaf or a constant: nothing to pass on
+            t._backward(t.grad)  # a leaf or a constant: nothing to pass on
             continue
         node = nodes[labels[id(t)]]
-        t._backward()
+        t._backward(t.grad)
         for parent in t._parents:
             if id(parent) in labels:
                 name = labels[id(parent)]
