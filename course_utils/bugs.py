@@ -45,7 +45,7 @@ from .regularisation import PENALTIES, _dropout_forward, _penalty_cost, check_ke
 # ----------------------------------------------------------------------------------------------
 def forward_propagation_without_hidden_bias(X, parameters, hidden_activation="relu", output_activation="sigmoid",
                                             keep_prob=1.0, seed=0):
-    """BUG: a line break drops b[l] from every hidden layer's Z = W.A + b. Imitates ``forward_propagation``.
+    """BUG: a line break drops b[l] from every hidden layer's Z = W.A + b. Imitates ``network.forward_propagation``.
 
     Where it came from: the original series wrote the hidden layer's linear step over two lines,
     ``Z = np.dot(W, A)`` and then ``+ b`` on the next. Python reads the second line as a statement
@@ -83,7 +83,7 @@ def forward_propagation_without_hidden_bias(X, parameters, hidden_activation="re
 
 
 def update_parameters_w_twice_b_never(parameters, grads, learning_rate):
-    """BUG: every W takes two gradient steps, no b ever moves. Imitates ``update_parameters``.
+    """BUG: every W takes two gradient steps, no b ever moves. Imitates ``network.update_parameters``.
 
     Where it came from: the original series' loop copied the line W = W - alpha dW to make the
     line for b, and kept W in the copy. So W[l] moves by -2 alpha dW[l] and b[l] stays at its
@@ -168,7 +168,7 @@ def pool_forward_mixing_channels(A_prev, f=2, stride=2, mode="max"):
     How it hides: the output has exactly the right shape, and a CNN with this layer still learns,
     only from a blurred mixture of its feature maps.
     What catches it: a check that channels are pooled on their own: channel c of a test input
-    holds the constant c, so the right average returns each c unchanged (9.8), and this one
+    holds the constant c, so the right average returns each c unchanged (equation 9.8), and this one
     returns their mean everywhere. A gradient check against ``pool_backward`` fails too.
     Arguments and return value: as ``conv.pool_forward`` ((A, cache)).
     """
@@ -184,7 +184,7 @@ def pool_backward_all_ties(dA, cache):
 
     Where it came from: the original series built the backward mask as ``window == window.max()``,
     which is true at every tied maximum, so a window whose k entries tie passes back k times the
-    gradient that arrived (10.5 sends it to one winner).
+    gradient that arrived (equation 10.5 sends it to one winner).
     How it hides: ties are rare in real-valued feature maps, so most windows are right and the
     learning curve is almost the correct one. They are not rare where a map is constant: a
     convolution over blank background gives the same value, its bias, at every position.
@@ -215,7 +215,7 @@ def conv_forward_centred_windows(A_prev, W, b, stride=1, pad=0):
     this version reads them right.)
     How it hides: every example in the series used odd kernels, so every run worked.
     What catches it: a shape check over a grid of sizes: every f from 1 to 5, both paddings and
-    strides, each output compared with the size formula (9.3) and with the correct layer.
+    strides, each output compared with the size formula (equation 9.3) and with the correct layer.
     Arguments and return value: as ``conv.conv_forward`` ((Z, cache)); it loops over every output,
     so keep the inputs small.
     """
@@ -245,7 +245,7 @@ def softmax_mean_shift(Z):
     chose the mean. Mathematically both are exact; numerically only the maximum keeps every
     exponent at or below 0. With the mean, the largest exponent is max - mean, which exceeds
     log(largest float) = 709.8 for logits such as (1000, 0, -1000): exp overflows to inf and the
-    column becomes inf / inf = NaN.
+    column's largest probability becomes inf / inf = NaN.
     How it hides: for the logits of ordinary training the two agree to the last digits, so the
     learning curve is the correct one's, until one input produces extreme logits.
     What catches it: a numerics check at extreme but legal inputs, logits of +-1000.
@@ -281,7 +281,7 @@ def train_with_t_restarting(X, Y, layer_dims, optimizer="adam", *, hidden_activa
     """BUG: Adam's step counter t starts again at 1 in every epoch. Imitates ``training.train_with``.
 
     Where it came from: the original series set t = 0 inside the loop over epochs instead of
-    before it. Adam's bias correction divides the running averages by 1 - beta^t (7.3), a large
+    before it. Adam's bias correction divides the running averages by 1 - beta^t (equation 7.3), a large
     correction meant for *young* averages. Restarted, it is applied to averages that are no longer
     young: s_hat is inflated up to 1/(1 - beta2) = 1000 times and v_hat up to 10 times, so the
     first steps of every epoch are several times too small, and with few batches per epoch all are.
@@ -332,7 +332,7 @@ def train_with_t_restarting(X, Y, layer_dims, optimizer="adam", *, hidden_activa
 # The tools themselves: a gradient checker's judge, a cost
 # ----------------------------------------------------------------------------------------------
 def relative_error_of_norms(a, b, floor=gradcheck.TINY):
-    """BUG: compares the *lengths* of two gradients, |‖a‖ - ‖b‖| / (‖a‖ + ‖b‖). Imitates ``relative_error``.
+    """BUG: compares the *lengths* of two gradients, |‖a‖ - ‖b‖| / (‖a‖ + ‖b‖). Imitates ``gradcheck.relative_error``.
 
     Where it came from: gradient checkers of the original series' kind computed one number per
     gradient from the norms, and compared the norms where they needed the entries. Then a
@@ -352,7 +352,7 @@ def relative_error_of_norms(a, b, floor=gradcheck.TINY):
 
 
 def binary_cross_entropy_naive(AL, Y):
-    """BUG: the cross-entropy (2.2) exactly as written, log(0) included. Imitates ``losses.binary_cross_entropy``.
+    """BUG: the cross-entropy of equation 2.2 as written, log(0) included. Imitates ``losses.binary_cross_entropy``.
 
     Where it came from: the original series computed the cost straight from the formula. After long
     training a confident output rounds to exactly 1 (sigmoid(z) = 1 in float64 for z above about
@@ -361,7 +361,7 @@ def binary_cross_entropy_naive(AL, Y):
     How it hides: the learning curve is perfect for hundreds of epochs, then stops: NaN, with
     nothing wrong in the gradients (AL - Y needs no log).
     What catches it: a numerics check at saturated outputs (logits of +-40), and comparing with the
-    cost computed from the logits (6.1), which is finite and exact there.
+    cost computed from the logits (equation 6.1), which is finite and exact there.
     Arguments and return value: as ``losses.binary_cross_entropy``.
     """
     AL, Y = losses._validated(AL, Y, "sigmoid")

@@ -72,7 +72,7 @@ def softmax_forward(softmax):
     """A forward pass whose softmax output layer is ``softmax`` (the course's, or a bug's).
 
     The layers run as in ``forward_propagation`` up to the logits Z[L]; then AL = softmax(Z[L]).
-    The cache says "softmax", so ``backpropagation`` starts from dZ[L] = AL - Y (5.5).
+    The cache says "softmax", so ``backpropagation`` starts from dZ[L] = AL - Y.
     Returns forward(X, parameters, hidden_activation, output_activation) -> (AL, cache).
     """
     def forward(X, parameters, hidden_activation="relu", output_activation="softmax"):
@@ -128,7 +128,7 @@ def train_small_cnn(images, Y, mode="max", pool_forward=conv.pool_forward, pool_
 
 def train_lstm(x, Y, backward=rnn.lstm_backward, learn_a0=False, n_a=8, learning_rate=1.0, iterations=300,
                batch_size=64, seed=0):
-    """A many-to-one LSTM (11.13) trained by gradient descent on random mini-batches, with a chosen backward pass.
+    """A many-to-one LSTM trained by gradient descent on random mini-batches, with a chosen backward pass.
 
     x: (n_x, m, T_x). Y: n_y x m one-hot. backward: the course's ``lstm_backward`` or a bug's.
     learn_a0: False starts every sequence from a<0> = 0; True learns one shared initial state
@@ -343,7 +343,7 @@ def _pool_curves(mode, pool_forward, pool_backward):
 def layered_input(m=3, size=4, n_C=4):
     """(m, size, size, n_C) with value c + 100 i everywhere in channel c of example i.
 
-    Pooling it right (each channel on its own, (9.7), (9.8)) returns the same values; any mixing
+    Pooling it right (each channel on its own) returns the same values; any mixing
     of channels or examples shows at once.
     """
     return np.zeros((m, size, size, n_C)) + np.arange(n_C) + 100 * np.arange(m)[:, None, None, None]
