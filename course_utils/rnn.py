@@ -44,7 +44,7 @@ import numpy as np
 from ._validation import as_matrix, check_finite, check_positive_int, check_positive_number
 from .activations import _activation_forward
 from .layers import _linear_backward, _linear_forward
-from .losses import _cost_from_logits, check_labels, output_layer_dZ
+from .losses import _cost_from_logits, check_labels, compute_cost, output_layer_dZ
 from .optim import _adam, initialize_adam
 
 RNN_KEYS = ("Wax", "Waa", "ba", "Wya", "by")
@@ -719,8 +719,6 @@ def many_to_one_forward(x, parameters):
 
 def many_to_one_cost(AL, Y):
     """The categorical cross-entropy (6.2) of the many-to-one model's predictions: see ``compute_cost``."""
-    from .losses import compute_cost
-
     return compute_cost(AL, Y, "softmax")
 
 
