@@ -281,14 +281,16 @@ def train_with_t_restarting(X, Y, layer_dims, optimizer="adam", *, hidden_activa
     """BUG: Adam's step counter t starts again at 1 in every epoch. Imitates ``training.train_with``.
 
     Where it came from: the original series set t = 0 inside the loop over epochs instead of
-    before it. Adam's bias correction divides the running averages by 1 - beta^t (equation 7.3), a large
-    correction meant for *young* averages. Restarted, it is applied to averages that are no longer
-    young: s_hat is inflated up to 1/(1 - beta2) = 1000 times and v_hat up to 10 times, so the
-    first steps of every epoch are several times too small, and with few batches per epoch all are.
-    How it hides: the learning curve is smooth and falls, only more slowly, like a smaller
-    learning rate would.
-    What catches it: the learning curve beside the correct loop's, same data, seed and settings:
-    everything else being equal, the two must coincide.
+    before it. Adam's bias correction divides the running averages by 1 - beta^t (equation 7.3),
+    a large correction meant for *young* averages. Restarted, it is applied again, at every epoch,
+    to averages that are no longer young: v_hat is inflated up to 1/(1 - beta1) = 10 times and
+    s_hat up to 1/(1 - beta2) = 1000 times. For a constant gradient the step comes out about 1.6
+    times too large at the start of epoch 2 (two batches per epoch) and about half Adam's step by
+    epoch 100: not Adam's steps, though they look like them.
+    How it hides: the learning curve is smooth and falls; it wobbles a little differently and ends
+    close to the correct one.
+    What catches it: the learning curve beside a loop written the obvious way, same data, seed and
+    settings: a correct loop reproduces it to round-off, and this one parts from it at epoch 2.
     Arguments: as ``training.train_with``, without its extras: a dev set, patience, decay_rate
     and progress raise ValueError (they are not where the bug is). Returns a ``TrainingRun``.
     """

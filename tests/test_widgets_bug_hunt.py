@@ -101,7 +101,10 @@ def test_things_to_try():
     # 9 at 5 %: for the first epoch the two curves are one
     result = bug_hunt.bug_hunt(TITLES[8], shown=5)
     correct, buggy = (line.get_ydata() for line in result["figure"].axes[0].lines[:2])
-    assert correct[0] == buggy[0] and result["shown_steps"] == 5
+    assert correct[0] == buggy[0] and correct[1] != buggy[1] and result["shown_steps"] == 5
+    # 8: the a<0> = 0 curves are one line, and the check fails the bug by over a million times its allowance
+    correct_0, buggy_0, _, _ = curves_of(TITLES[7])
+    assert np.array_equal(correct_0, buggy_0) and SCENES[TITLES[7]].catch().buggy > 1e6
     # 6 with the check: W1 would pass; it is b1, the bias of the blank background, that fails
     images, Y = bug_hunt.digit_images()
     _, parameters = bug_hunt.train_small_cnn(images, Y, "max")
