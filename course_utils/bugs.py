@@ -287,8 +287,8 @@ def train_with_t_restarting(X, Y, layer_dims, optimizer="adam", *, hidden_activa
     s_hat up to 1/(1 - beta2) = 1000 times. For a constant gradient the step comes out about 1.6
     times too large at the start of epoch 2 (two batches per epoch) and about half Adam's step by
     epoch 100: not Adam's steps, though they look like them.
-    How it hides: the learning curve is smooth and falls; it wobbles a little differently and ends
-    close to the correct one.
+    How it hides: the learning curve is smooth and falls, at first even faster than the correct one,
+    and ends close to it.
     What catches it: the learning curve beside a loop written the obvious way, same data, seed and
     settings: a correct loop reproduces it to round-off, and this one parts from it at epoch 2.
     Arguments: as ``training.train_with``, without its extras: a dev set, patience, decay_rate

@@ -225,7 +225,7 @@ def test_the_mean_shift_agrees_on_ordinary_logits_and_overflows_on_extreme_ones(
     Z = 3 * np.random.default_rng(0).standard_normal((10, 20))
     assert np.abs(bugs.softmax_mean_shift(Z) - cu.softmax(Z)).max() < 1e-15  # why it hides
     extreme = np.array([[1000.0], [0.0], [-1000.0]])
-    np.testing.assert_array_equal(cu.softmax(extreme), [[1.0], [0.0], [0.0]])  # every exponent <= 0
+    np.testing.assert_array_equal(cu.softmax(extreme), [[1.0], [0.0], [0.0]])  # (9.9): every exponent <= 0
     with pytest.raises(FloatingPointError, match="overflow"):  # the tests raise on overflow
         bugs.softmax_mean_shift(extreme)  # exp(1000 - 0): 1000 > log(largest float) = 709.78
     with np.errstate(over="ignore", invalid="ignore"):
@@ -313,6 +313,7 @@ def test_the_naive_cross_entropy_agrees_until_an_output_saturates():
     rng = np.random.default_rng(0)
     Z, Y = 3 * rng.standard_normal((1, 50)), (rng.random((1, 50)) < 0.5).astype(float)
     A = cu.sigmoid(Z)
+    # (2.2) as written against the course's guarded version, where both are finite
     assert bugs.binary_cross_entropy_naive(A, Y) == pytest.approx(cu.binary_cross_entropy(A, Y), rel=1e-12)
     saturated, y = cu.sigmoid(np.array([[40.0]])), np.array([[1.0]])
     assert saturated[0, 0] == 1.0  # sigma(40) rounds to exactly 1 in float64

@@ -116,7 +116,7 @@ def small_cnn_cost(images, Y, parameters, mode="max", pool_forward=conv.pool_for
 
 
 def train_small_cnn(images, Y, mode="max", pool_forward=conv.pool_forward, pool_backward=conv.pool_backward,
-                    learning_rate=0.5, epochs=40, seed=0):
+                    learning_rate=0.2, epochs=60, seed=0):
     """Full-batch gradient descent on the small CNN of ``small_cnn_cost``. Returns (costs, parameters)."""
     parameters, costs = small_cnn_parameters(seed=seed), []
     for _ in range(epochs):
@@ -328,7 +328,7 @@ def _accuracy_curves():
 
 def _accuracy_catch():
     labels = digits()[2].argmax(axis=0)
-    return Catch("sanity check: perfect predictions", "1 - score of labels against themselves",
+    return Catch("sanity check: perfect predictions", "1 - the score of labels against themselves",
                  1 - accuracy(labels, labels), 1 - bugs.accuracy_error_rate(labels, labels), 1e-12)
 
 
@@ -439,7 +439,7 @@ def state_check(backward=rnn.lstm_backward, m=4, seed=0):
 def _lstm_catch():
     ratios = [max(w.ratio for w in state_check(backward, m=4).values())
               for backward in (rnn.lstm_backward, bugs.lstm_backward_state_m_times)]
-    return Catch("gradient check of a<0>, c<0> (m = 4)", "worst entry's error / its allowance", *ratios, 1.0)
+    return Catch("gradient check of a<0>, c<0>, m = 4", "worst entry's error / its allowance", *ratios, 1.0)
 
 
 # 9 ------------------------------------------------------------------------------------------------
@@ -520,7 +520,7 @@ def flipped_db1_pair():
 def _checker_catch():
     analytic, numerical = flipped_db1_pair()
     errors = [judge(analytic, numerical) for judge in (course_relative_error, bugs.relative_error_of_norms)]
-    return Catch("test the tester: a gradient known to be wrong", "relative error it reports", *errors, 1e-7,
+    return Catch("test the tester: a known-wrong gradient", "relative error it reports", *errors, 1e-7,
                  bad_side="below")
 
 
@@ -561,7 +561,7 @@ SCENES = {scene.title: scene for scene in (
     Scene('4. an "accuracy" that is the error rate', bugs.accuracy_error_rate, "sanity check",
           "a smooth falling curve, like a cost", _accuracy_curves, _accuracy_catch),
     Scene("5. average pooling that mixes channels", bugs.pool_forward_mixing_channels, "one channel at a time",
-          "the CNN learns, a little worse", lambda: _pool_curves("average", bugs.pool_forward_mixing_channels,
+          "the CNN learns, only slower", lambda: _pool_curves("average", bugs.pool_forward_mixing_channels,
                                                                 conv.pool_backward), _mixing_catch),
     Scene("6. max pooling that pays every tie", bugs.pool_backward_all_ties, "gradient check",
           "the CNN's curve is almost the correct one", lambda: _pool_curves("max", conv.pool_forward,
