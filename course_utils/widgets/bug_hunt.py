@@ -7,7 +7,7 @@ bug from ``course_utils.bugs``, everything else (data, seed, settings) being equ
     train_dense(X, Y, layer_dims, forward=..., backward=..., update=...)   a dense network, gradient descent
     softmax_forward(softmax)                                               a forward pass with that softmax
     train_small_cnn(images, Y, mode, pool_forward=..., pool_backward=...)  conv 3 x 3 -> ReLU -> pool -> dense
-    train_lstm(x, Y, backward=..., learn_a0=...)                           a many-to-one LSTM
+    train_lstm(x, Y, backward=...)                                         a many-to-one LSTM
 
 Each scene of ``SCENES`` trains the correct code and the bug (``Scene.curves()``) and runs the tool
 that tells them apart (``Scene.catch()``, a ``Catch``: the number the tool measures for each, and the
@@ -126,23 +126,20 @@ def train_small_cnn(images, Y, mode="max", pool_forward=conv.pool_forward, pool_
     return costs, parameters
 
 
-def train_lstm(x, Y, backward=rnn.lstm_backward, learn_a0=False, n_a=8, learning_rate=1.0, iterations=300,
-               batch_size=64, seed=0):
+def train_lstm(x, Y, backward=rnn.lstm_backward, n_a=8, learning_rate=1.0, iterations=300, batch_size=64, seed=0):
     """A many-to-one LSTM trained by gradient descent on random mini-batches, with a chosen backward pass.
 
-    x: (n_x, m, T_x). Y: n_y x m one-hot. backward: the course's ``lstm_backward`` or a bug's.
-    learn_a0: False starts every sequence from a<0> = 0; True learns one shared initial state
-    a0 (n_a x 1), whose gradient is the mean over the batch of da0 (a parameter's 1/m).
-    Returns (costs, parameters, a0): the cost of each iteration's batch (before its step).
+    x: (n_x, m, T_x). Y: n_y x m one-hot. backward: the course's ``lstm_backward`` or a bug's. Every
+    sequence starts from a<0> = 0; the last state feeds a dense softmax layer.
+    Returns (costs, parameters): the cost of each iteration's batch (before its step).
     """
     n_x, m, _ = x.shape
     parameters = rnn.initialize_lstm_parameters(n_x, n_a, Y.shape[0], seed=seed)
-    a0 = np.zeros((n_a, 1))
     rng, costs = np.random.default_rng(seed), []
     for _ in range(iterations):
         batch = rng.choice(m, batch_size, replace=False)
         x_batch, Y_batch = x[:, batch], Y[:, batch]
-        a, _, _, caches = rnn.lstm_forward(x_batch, np.repeat(a0, batch_size, axis=1), parameters)
+        a, _, _, caches = rnn.lstm_forward(x_batch, np.zeros((n_a, batch_size)), parameters)
         a_last = a[:, :, -1]
         Z = parameters["Wy"] @ a_last + parameters["by"]
         costs.append(cost_from_logits(Z, Y_batch, "softmax"))
@@ -151,9 +148,7 @@ def train_lstm(x, Y, backward=rnn.lstm_backward, learn_a0=False, n_a=8, learning
         da[:, :, -1] = da_last
         grads = {**backward(da, caches), "dWy": dWy, "dby": dby}
         parameters = {key: value - learning_rate * grads["d" + key] for key, value in parameters.items()}
-        if learn_a0:
-            a0 = a0 - learning_rate * grads["da0"].mean(axis=1, keepdims=True)
-    return costs, parameters, a0
+    return costs, parameters
 
 
 # ----------------------------------------------------------------------------------------------
@@ -401,11 +396,8 @@ def _softmax_catch():
 # 8 ------------------------------------------------------------------------------------------------
 def _lstm_curves():
     x, Y, _ = make_first_token(m=512, T_x=8, tokens=2, seed=0)
-    curves = {}
-    for learn_a0, where in ((False, "a<0> = 0"), (True, "a<0> learned")):
-        for label, backward in ((CORRECT, rnn.lstm_backward), (BUGGY, bugs.lstm_backward_state_m_times)):
-            curves[f"{label}, {where}"] = train_lstm(x, Y, backward, learn_a0)[0]
-    return {"curves": curves, "ylabel": "batch cost J (remember the first token)", "log": True,
+    runs = [train_lstm(x, Y, backward)[0] for backward in (rnn.lstm_backward, bugs.lstm_backward_state_m_times)]
+    return {"curves": _pair(*runs), "ylabel": "batch cost J (remember the first token)", "log": True,
             "xlabel": "iteration"}
 
 
@@ -569,7 +561,7 @@ SCENES = {scene.title: scene for scene in (
     Scene("7. a softmax shifted by the mean", bugs.softmax_mean_shift, "extreme inputs",
           "the same curve, to the last digits", _softmax_curves, _softmax_catch),
     Scene("8. LSTM initial-state gradients m times too large", bugs.lstm_backward_state_m_times,
-          "gradient check", "identical with a<0> = 0; stuck when a<0> is learned", _lstm_curves, _lstm_catch),
+          "gradient check", "the correct curve, bit for bit", _lstm_curves, _lstm_catch),
     Scene("9. Adam's step counter restarted every epoch", bugs.train_with_t_restarting,
           "comparison with a reference loop", "smooth, a little off, nearly the same end",
           _adam_curves, _adam_catch),
