@@ -70,7 +70,7 @@ def softmax(Z):
     """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum_j exp(Z[j, i]).
 
     Each column is shifted by its maximum first, which leaves the result unchanged but keeps every
-    exponent <= 0, so nothing overflows even for logits of 1e4.
+    exponent <= 0, so nothing overflows even for logits of 1e4. Equation (9.9).
 
     Z: n x m (classes x examples). Returns n x m; every column is non-negative and sums to 1.
     """
@@ -81,7 +81,7 @@ def softmax(Z):
 def softmax_backward(dA, A):
     """Gradient through a softmax column by column: dz = (da/dz)^T da, Jacobian (5.6).
 
-    The Jacobian of one column is da/dz = diag(a) - a a^T. It is symmetric, so
+    The Jacobian of one column is da/dz = diag(a) - a a^T (10.8). It is symmetric, so
     dz = (da/dz)^T da = (diag(a) - a a^T) da = a * (da - a . da), written without forming the
     n x n matrix.
 

@@ -112,7 +112,8 @@ class Tensor:
     the array is never modified), ``.grad`` an array of zeros of the same shape until ``backward``
     fills it. Operators: + - * / (with a Tensor, an array or a number on either side), -x,
     x ** p (p a number), x @ y, x.T, and the methods sum, mean, exp, log, tanh, sigmoid, relu.
-    Shapes broadcast as in numpy; each operand's gradient is summed back to its shape (12.4).
+    Shapes broadcast as in numpy; each operand's gradient is summed back to its shape (12.4). The
+    element-wise methods (exp, log, tanh, sigmoid, relu, ``**``) multiply the gradient by f'(x) (12.6).
     """
 
     __array_ufunc__ = None  # numpy array (op) Tensor: let the Tensor's reflected operator handle it

@@ -424,7 +424,8 @@ def initialize_cnn(input_shape, layers=DIGITS_CNN, seed=0, dtype=np.float64):
     whose outputs are the softmax's logits.
     Returns {"W1", "b1", ...} numbered over the conv and dense layers in order: a conv layer's W is
     (f, f, n_C_prev, n_C) and b is (1, 1, 1, n_C); a dense layer's W is n x n_prev and b is n x 1.
-    Each W ~ N(0, 2 / fan_in), fan_in = f f n_C_prev (conv) or n_prev (dense).
+    Each W ~ N(0, 2 / fan_in), fan_in = f f n_C_prev (conv) or n_prev (dense). So a conv layer has
+    f f n_C_prev n_C + n_C parameters, whatever the image size, and a dense layer n n_prev + n (9.11).
     """
     shapes = _check_layers(layers, input_shape)
     rng = np.random.default_rng(seed)

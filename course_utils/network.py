@@ -254,7 +254,8 @@ def _update(parameters, grads, alpha, L):
 def predict(X, parameters, hidden_activation="relu", output_activation="sigmoid", threshold=0.5):
     """The network's decision for each column of X.
 
-    sigmoid output: 1 where AL > threshold else 0 (n_L x m, ints).
+    sigmoid output: 1 where AL > threshold else 0 (n_L x m, ints); with the default threshold 1/2
+        this is logistic regression's decision rule y_hat > 1/2, equation (1.4).
     softmax output: the index of the largest probability in each column (shape (m,), ints).
     other outputs: AL itself (regression), n_L x m.
     """

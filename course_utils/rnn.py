@@ -455,7 +455,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
         dcct    = dc * it * (1 - cct^2)
         dW_gate = (1/m) d_gate [a_prev; xt]^T,  db_gate = (1/m) sum over columns of d_gate
         [da_prev; dxt] = sum over the gates of W_gate^T d_gate
-        dc_prev = dc * ft            this step's forget gate: c_next = ft * c_prev + ...
+        dc_prev = dc * ft            this step's forget gate: c_next = ft * c_prev + ... (11.12)
 
     Returns {"dxt", "da_prev", "dc_prev", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"}:
     dxt, da_prev, dc_prev are gradients of the summed loss, the others carry the 1/m.

@@ -120,6 +120,7 @@ def conv_autograd(A_prev, W, b, stride, pad):
 # --- forward ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES, ids=[f"f{s[5]}-s{s[6]}-p{s[7]}" for s in SIZES])
 def test_conv_forward_is_the_definition_9_1(size):
+    """(9.1) by four loops; conv_forward computes it as one im2col matrix product (9.5), entry for entry the same."""
     m, n_H, n_W, n_C_prev, n_C, f, stride, pad = size
     A, W, b = random_layer(np.random.default_rng(sum(size)), m, n_H, n_W, n_C_prev, n_C, f)
     Z, _ = cu.conv.conv_forward(A, W, b, stride, pad)
@@ -129,7 +130,7 @@ def test_conv_forward_is_the_definition_9_1(size):
 
 
 def test_cross_correlation_and_true_convolution_9_2():
-    """scipy's correlate2d is conv_forward; scipy's convolve2d is conv_forward with the kernel flipped."""
+    """(9.2): scipy's correlate2d is conv_forward; scipy's convolve2d is conv_forward with the kernel flipped."""
     rng = np.random.default_rng(1)
     image, kernel = rng.standard_normal((7, 6)), rng.standard_normal((3, 3))
     A, W, b = image[None, :, :, None], kernel[:, :, None, None], np.zeros((1, 1, 1, 1))
@@ -163,6 +164,7 @@ def test_output_size_formula_9_3_over_a_grid():
 
 
 def test_same_padding_is_f_minus_1_over_2_and_even_f_cannot_be_same_9_4():
+    """(9.4): P = (F - 1) / 2 keeps the size at stride 1; for an even F, P = F/2 and F/2 - 1 miss by one."""
     A = np.random.default_rng(3).standard_normal((1, 8, 8, 1))
     b = np.zeros((1, 1, 1, 1))
     for f in (1, 3, 5, 7):
@@ -175,10 +177,28 @@ def test_same_padding_is_f_minus_1_over_2_and_even_f_cannot_be_same_9_4():
 
 
 def test_one_by_one_convolution_mixes_channels_9_6():
+    """(9.6): with F = 1, Z[i, h, w, :] = A[i, h, w, :] . W[0, 0] + b, one dense layer at every pixel."""
     rng = np.random.default_rng(4)
     A, W, b = random_layer(rng, 3, 5, 4, 6, 2, 1)
     Z, _ = conv.conv_forward(A, W, b)
     np.testing.assert_allclose(Z, A @ W[0, 0] + b, rtol=1e-12, atol=1e-12)
+
+
+def test_parameter_counts_9_11_do_not_depend_on_the_image_size():
+    """(9.11): a conv layer holds F F n_C_prev n_C + n_C numbers at any image size; a dense one n_0 n_1 + n_1."""
+    layers = ({"type": "conv", "f": 3, "n_C": 4, "stride": 1, "pad": 1}, {"type": "relu"},
+              {"type": "conv", "f": 2, "n_C": 5, "stride": 2, "pad": 0},
+              {"type": "pool", "f": 2, "stride": 2, "mode": "max"}, {"type": "flatten"}, {"type": "dense", "n": 3})
+    for n_H, n_W in [(8, 8), (12, 20)]:
+        parameters = conv.initialize_cnn((n_H, n_W, 2), layers)
+        assert parameters["W1"].size + parameters["b1"].size == 3 * 3 * 2 * 4 + 4
+        assert parameters["W2"].size + parameters["b2"].size == 2 * 2 * 4 * 5 + 5
+        # the map's size (9.3): same padding keeps it, the stride-2 conv and the pool halve it (rounding down)
+        h, w = (n_H - 2) // 2 + 1, (n_W - 2) // 2 + 1
+        h, w = (h - 2) // 2 + 1, (w - 2) // 2 + 1
+        n_0 = h * w * 5
+        assert parameters["W3"].size + parameters["b3"].size == n_0 * 3 + 3
+        assert sum(v.size for v in parameters.values()) == (3 * 3 * 2 * 4 + 4) + (2 * 2 * 4 * 5 + 5) + (n_0 * 3 + 3)
 
 
 @pytest.mark.parametrize("mode", conv.POOL_MODES)
@@ -255,6 +275,7 @@ def test_a_missing_flip_or_a_missing_1_over_m_fails_the_check():
 
 @pytest.mark.parametrize("f", [1, 2, 3, 5])
 def test_dA_prev_is_the_full_convolution_of_dZ_with_the_flipped_kernel_10_4(f):
+    """(10.4): dA_prev is conv_forward of dZ with the kernel flipped, its channels swapped, pad F - 1."""
     rng = np.random.default_rng(f)
     A, W, b = random_layer(rng, 2, 7, 6, 3, 4, f)
     for pad in sorted({0, (f - 1) // 2}):
@@ -307,6 +328,7 @@ def test_overlapping_max_windows_add_their_gradients():
 
 
 def test_flatten_round_trip_and_layout_10_7():
+    """(10.7): column i of X is example i unrolled; flatten_backward puts dX^T back in (m, n_H, n_W, n_C)."""
     A = np.random.default_rng(8).standard_normal((3, 2, 4, 5))
     X, cache = conv.flatten_forward(A)
     assert X.shape == (40, 3)

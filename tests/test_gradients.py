@@ -95,3 +95,41 @@ def test_network_gradients_match_finite_differences(depth, hidden, output, m, se
     assert set(report) == set(parameters)
     worst = max(report.values(), key=lambda w: w.ratio)
     assert worst.ratio < MARGIN, worst
+
+
+@pytest.mark.parametrize("output", ["identity", "sigmoid"])
+@pytest.mark.parametrize("m", [1, 7])
+def test_one_unit_regression_has_dJ_dz_equal_to_y_hat_minus_y_over_m(output, m):
+    """(2.4): dJ/dz(i) = (y_hat(i) - y(i)) / m for linear (half MSE) and logistic (cross-entropy) regression."""
+    rng = np.random.default_rng(m)
+    Z = rng.standard_normal((1, m)) * 2
+    Y = rng.standard_normal((1, m)) if output == "identity" else rng.integers(0, 2, (1, m)).astype(float)
+    Y_hat = Z if output == "identity" else 1 / (1 + np.exp(-Z))  # the model's prediction, from its definition
+    dJ_dz = (Y_hat - Y) / m
+    worst = judged(dJ_dz, lambda z: cu.cost_from_logits(z, Y, output), Z.copy())
+    assert worst.ratio < MARGIN, worst
+    # the course's output_layer_dZ is m times (2.4): the gradient of the summed loss
+    np.testing.assert_allclose(cu.losses.output_layer_dZ(Y_hat, Z, Y, output) / m, dJ_dz, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_softmax_jacobian_and_its_product_with_the_cross_entropy_gradient(seed):
+    """(10.8): da/dz = diag(a) - a a^T by central differences; softmax_backward is its product; with
+    cross-entropy the chain rule gives y_hat - y."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 8))
+    z = rng.standard_normal((n, 1)) * 2
+    a = cu.softmax(z)
+    jacobian = np.diag(a[:, 0]) - a @ a.T
+    for j in range(n):  # row j of the Jacobian is the gradient of a_j
+        worst = judged(jacobian[j:j + 1].T, lambda v, j=j: float(cu.softmax(v)[j, 0]), z.copy())
+        assert worst.ratio < MARGIN, (j, worst)
+    dA = rng.standard_normal((n, 3))
+    A = cu.softmax(rng.standard_normal((n, 3)) * 2)
+    for i in range(3):  # column by column, softmax_backward is the (symmetric) Jacobian times dA
+        J_i = np.diag(A[:, i]) - np.outer(A[:, i], A[:, i])
+        np.testing.assert_allclose(cu.softmax_backward(dA, A)[:, i], J_i.T @ dA[:, i], rtol=1e-12, atol=1e-15)
+    y = np.zeros((n, 1))
+    y[rng.integers(n)] = 1.0
+    # dl/da = -y / a: entry k is a_k (1 - 1/a_k) = a_k - 1, the others a_j (0 + 1); a few roundings of numbers <= 1
+    np.testing.assert_allclose(cu.softmax_backward(-y / a, a), a - y, rtol=0, atol=1e-11)

@@ -22,11 +22,11 @@ def test_sigmoid_is_stable_and_exact_at_the_extremes():
 
 def test_softmax_is_stable_for_huge_logits():
     Z = np.array([[1e4, -1e4, 0.0], [1e4 - 1, 1e4, 0.0], [-1e4, 1e4, 0.0]])
-    A = cu.softmax(Z)
+    A = cu.softmax(Z)  # (9.9): shifted by each column's max, every exponent is <= 0
     assert np.all(np.isfinite(A))
     np.testing.assert_allclose(A.sum(axis=0), 1.0)
     np.testing.assert_allclose(A[:, 0], [1 / (1 + np.exp(-1)), 1 / (1 + np.e), 0], atol=1e-15)
-    # two-unit softmax is the sigmoid: softmax([z, 0])_1 = sigma(z)
+    # two-unit softmax is the sigmoid: softmax([z, 0])_1 = sigma(z) (9.10)
     z = np.linspace(-30, 30, 13)
     np.testing.assert_allclose(cu.softmax(np.vstack([z, np.zeros_like(z)]))[0], cu.sigmoid(z), rtol=1e-12)
 
