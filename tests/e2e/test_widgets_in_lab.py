@@ -159,6 +159,20 @@ def open_notebook(page, lab_server, path: Path, n_code_cells: int, deadline: Dea
     )
 
 
+DIRTY_TAB_JS = "() => document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab.jp-mod-dirty').length"
+DIRTY_WAIT = 3.0  # seconds: Lab marks a notebook whose stored kernelspec differs about 1 s after opening
+
+
+def assert_opening_leaves_it_unmodified(page, path: Path) -> None:
+    """Just opening a notebook must not mark it changed (else autosave rewrites the learner's copy)."""
+    end = time.monotonic() + DIRTY_WAIT
+    while time.monotonic() < end:
+        if page.evaluate(DIRTY_TAB_JS):
+            pytest.fail(f"{path.name} is marked modified right after opening, before anything ran "
+                        "(is its stored kernelspec the one this environment provides?)")
+        time.sleep(POLL)
+
+
 def run_all_cells(page, code_sources: list[str], deadline: Deadline) -> dict:
     click_menu(page, "Edit", "Clear Outputs of All Cells")
     wait_for(
@@ -346,6 +360,7 @@ def test_widgets_in_lab(notebook_path, request, pytestconfig):
     code_sources = [cell.source for cell in cells if cell.cell_type == "code"]
 
     open_notebook(page, lab_server, notebook_path, len(code_sources), deadline)
+    assert_opening_leaves_it_unmodified(page, notebook_path)
     state = run_all_cells(page, code_sources, deadline)
     if state["errors"]:
         pytest.fail("error output after Run All Cells:\n" + "\n-----\n".join(state["errors"]))
