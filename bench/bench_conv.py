@@ -22,38 +22,15 @@ What is measured (m = 64 examples, stride 1):
   5. one training step of notebook 10's digits CNN against the same network in torch.
 """
 
-import argparse
 import os
-import sys
 
-BLAS_ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+import common  # bench/common.py, beside this file (import it before numpy)
 
+ARGS = common.parse_args(__doc__, "bench/RESULTS_conv.md")
+common.use_native_blas(ARGS, "COURSE_BENCH_CONV_UNSET")
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter samples")
-    parser.add_argument("--samples", type=int, default=None, help="paired samples per comparison")
-    parser.add_argument("--sample-ms", type=float, default=None, help="length of one sample in milliseconds")
-    parser.add_argument("--gap-ms", type=float, default=250, help="pause before switching library")
-    parser.add_argument("--blas-kernel", choices=("env", "native"), default="native",
-                        help=f"native (default): unset {' and '.join(BLAS_ENV_VARS)} in this process only, so "
-                             "OpenBLAS picks the kernel for the CPU it finds; env: keep them as set")
-    parser.add_argument("--output", default=None, help="Markdown file for the results (default: "
-                                                       "bench/RESULTS_conv.md for a full run, none for --quick)")
-    return parser.parse_args()
-
-
-ARGS = parse_args()
-if ARGS.blas_kernel == "native" and any(name in os.environ for name in BLAS_ENV_VARS) \
-        and "COURSE_BENCH_CONV_UNSET" not in os.environ:
-    env = {key: value for key, value in os.environ.items() if key not in BLAS_ENV_VARS}
-    env["COURSE_BENCH_CONV_UNSET"] = ";".join(f"{n}={os.environ[n]}" for n in BLAS_ENV_VARS if n in os.environ)
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
-
-import gc  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
-import time  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -80,81 +57,16 @@ CONFIGS = [  # name, (n_H, n_W, n_C_prev), f, n_C, pad; float64 goal, float32 go
     ("28x28x1 -> 5x5x8, pad 2", (28, 28, 1), 5, 8, 2, 1.5, 3.5),
     ("14x14x8 -> 3x3x16, pad 1", (14, 14, 8), 3, 16, 1, 1.5, 2.5),
 ]
-LINES = []
-VERDICTS = []
 STRATEGIES = {"col2im": [], "einsum": []}  # their step / the course's step, every layer and dtype
 
 
-def say(text=""):
-    print(text, flush=True)
-    LINES.append(text)
-
-
-def table(header, rows):
-    say("| " + " | ".join(header) + " |")
-    say("|" + "|".join("---" for _ in header) + "|")
-    for row in rows:
-        say("| " + " | ".join(str(cell) for cell in row) + " |")
-    say()
-
-
-def goal(name, measured, limit):
-    VERDICTS.append((name, measured, limit, "MET" if measured <= limit else "MISSED"))
-
-
-# --- timing -------------------------------------------------------------------------------------
-def _time_calls(function, repeats):
-    start = time.perf_counter()
-    for _ in range(repeats):
-        function()
-    return (time.perf_counter() - start) / repeats
-
-
-def _repeats_for(function, seconds):
-    function()
-    function()
-    one_call = min(_time_calls(function, 1) for _ in range(3))
-    return max(1, round(seconds / max(one_call, 1e-7)))
+say, table, goal, ratio, fmt, ms = common.say, common.table, common.goal, common.ratio, common.fmt, common.ms
+LINES, VERDICTS = common.LINES, common.VERDICTS
 
 
 def interleaved(competitors, samples=None):
-    """{name: function}: alternate short samples, rotating the order; pause before a switch of library.
-
-    Names starting with "torch" are torch's. Returns {name: [seconds per call in round 0, 1, ...]}.
-    """
-    samples = samples or SAMPLES
-    names = list(competitors)
-    repeats = {name: _repeats_for(competitors[name], SAMPLE_SECONDS) for name in names}
-    times = {name: [] for name in names}
-    previous = None
-    gc.collect()
-    gc.disable()
-    try:
-        for round_ in range(samples):
-            shift = round_ % len(names)
-            for name in names[shift:] + names[:shift]:
-                if previous is not None and name.startswith("torch") != previous.startswith("torch"):
-                    time.sleep(GAP_SECONDS)
-                times[name].append(_time_calls(competitors[name], repeats[name]))
-                previous = name
-    finally:
-        gc.enable()
-    return times
-
-
-def ratio(times, a, b):
-    ratios = [x / y for x, y in zip(times[a], times[b], strict=True)]
-    q1, median, q3 = statistics.quantiles(ratios, n=4, method="inclusive")
-    return median, (q1, q3)
-
-
-def fmt(r):
-    median, (q1, q3) = r
-    return f"{median:.2f} [{q1:.2f}-{q3:.2f}]"
-
-
-def ms(times, name):
-    return f"{statistics.median(times[name]) * 1e3:.3g} ms"
+    """common.interleaved with this benchmark's sample settings."""
+    return common.interleaved(competitors, samples or SAMPLES, SAMPLE_SECONDS, GAP_SECONDS)
 
 
 # --- competitors --------------------------------------------------------------------------------
